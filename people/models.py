@@ -1,0 +1,123 @@
+"""People: everyone credited on a film, and the critics who write for us.
+
+This app knows nothing of films or reviews; `reviews` builds on it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from magazine.timestamps import TimestampedModel
+
+
+class SlugNaturalKeyManager(models.Manager):
+    """Fixtures refer to these objects by slug, never by numeric id."""
+
+    def get_by_natural_key(self, slug: str):
+        return self.get(slug=slug)
+
+
+class Person(TimestampedModel):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="Used in the person's web address, e.g. /people/andrew-haigh/.",
+    )
+    bio = models.TextField(
+        blank=True, help_text="A short biography, shown at the top of the person's page."
+    )
+    headshot = models.ImageField(upload_to="people/", blank=True)
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    def get_absolute_url(self) -> str:
+        return reverse("reviews:person_detail", kwargs={"slug": self.slug})
+
+
+class CriticQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class CriticManager(SlugNaturalKeyManager.from_queryset(CriticQuerySet)):
+    pass
+
+
+class Critic(TimestampedModel):
+    """A person who writes for the magazine."""
+
+    person = models.OneToOneField(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="critic",
+        help_text="The person record behind this byline.",
+    )
+    byline = models.CharField(
+        max_length=200, help_text="The name printed on reviews, e.g. “Kimber Myers”."
+    )
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="Used in the critic's web address, e.g. /critics/kimber-myers/.",
+    )
+    bio = models.TextField(
+        blank=True,
+        help_text="The paragraph shown under each of their reviews and on their critic page.",
+    )
+    affiliations = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Other outlets they write for, comma-separated, e.g. “Los Angeles Times”.",
+    )
+    headshot = models.ImageField(
+        upload_to="critics/",
+        blank=True,
+        help_text="Shown beside the bio. Falls back to the person's headshot when empty.",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="critic",
+        help_text="The admin login of this critic, if they edit their own reviews.",
+    )
+    is_active = models.BooleanField(
+        default=True, help_text="Inactive critics keep their reviews but leave the critic index."
+    )
+
+    objects = CriticManager()
+
+    class Meta:
+        ordering = ["byline"]
+
+    def __str__(self) -> str:
+        return self.byline
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    natural_key.dependencies = ["people.person"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("reviews:critic_detail", kwargs={"slug": self.slug})
+
+    @property
+    def affiliation_list(self) -> list[str]:
+        return [name.strip() for name in self.affiliations.split(",") if name.strip()]
+
+    @property
+    def portrait(self):
+        """The image to show for this critic: their own headshot, else the person's."""
+        return self.headshot or self.person.headshot

@@ -1,0 +1,443 @@
+"""Films, their credits and release windows, and the reviews our critics write of them."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from magazine.text import render_markdown, word_count
+from magazine.timestamps import TimestampedModel
+from people.models import Critic, Person
+
+from .where_to_watch import WhereToWatch, where_to_watch
+
+
+class SlugNaturalKeyManager(models.Manager):
+    """Fixtures refer to these objects by slug, never by numeric id."""
+
+    def get_by_natural_key(self, slug: str):
+        return self.get(slug=slug)
+
+
+class Genre(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class Film(TimestampedModel):
+    class SourceKind(models.TextChoices):
+        NOVEL = "novel", "Novel"
+        SHORT_STORY = "short_story", "Short story"
+        PLAY = "play", "Play"
+        MEMOIR = "memoir", "Memoir"
+        NONFICTION = "nonfiction", "Non-fiction book"
+        COMIC = "comic", "Comic or graphic novel"
+        FILM = "film", "Earlier film"
+        TV = "tv", "Television series"
+        TRUE_STORY = "true_story", "True story"
+        OTHER = "other", "Other"
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="Used in the film's web address: /films/<slug>/."
+    )
+    year = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1878), MaxValueValidator(2100)],
+        help_text="Year of first release, as film databases list it.",
+    )
+    release_date = models.DateField(
+        null=True, blank=True, help_text="First release date in our region, if known."
+    )
+    runtime_minutes = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(1500)]
+    )
+    synopsis = models.TextField(blank=True, help_text="Two or three sentences, no spoilers.")
+    poster = models.ImageField(upload_to="posters/", blank=True)
+    source_title = models.CharField(
+        max_length=200, blank=True, help_text="What the film is adapted from, e.g. “Strangers”."
+    )
+    source_kind = models.CharField(max_length=20, choices=SourceKind.choices, blank=True)
+    source_author = models.CharField(
+        max_length=200, blank=True, help_text="Who wrote the source, e.g. “Taichi Yamada”."
+    )
+    genres = models.ManyToManyField(Genre, blank=True, related_name="films")
+
+    objects = SlugNaturalKeyManager()
+
+    class Meta:
+        ordering = ["title", "year"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.year})"
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    def get_absolute_url(self) -> str:
+        return reverse("reviews:film_detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.source_author and not self.source_title:
+            raise ValidationError({"source_title": "Name the source when you give its author."})
+
+    # These read the credits already fetched with the film (see FilmQuerySet.with_credits),
+    # so a page shows directors and cast without a query per person.
+    def _credits(self, role: str) -> list[Credit]:
+        return [credit for credit in self.credits.all() if credit.role == role]
+
+    @property
+    def directors(self) -> list[Person]:
+        return [credit.person for credit in self._credits(Credit.Role.DIRECTOR)]
+
+    @property
+    def cast(self) -> list[Credit]:
+        return self._credits(Credit.Role.CAST)
+
+    @property
+    def top_billed_cast(self) -> list[Credit]:
+        return self.cast[: settings.MAGAZINE_TOP_BILLED]
+
+    @property
+    def crew(self) -> list[Credit]:
+        return [credit for credit in self.credits.all() if credit.role != Credit.Role.CAST]
+
+    @property
+    def source_material(self) -> str:
+        """“Strangers, the novel by Taichi Yamada”, or '' when the film is original."""
+        if not self.source_title:
+            return ""
+        text = self.source_title
+        kind = self.get_source_kind_display().lower() if self.source_kind else ""
+        if kind and self.source_author:
+            return f"{text}, the {kind} by {self.source_author}"
+        if self.source_author:
+            return f"{text}, by {self.source_author}"
+        if kind:
+            return f"{text} ({kind})"
+        return text
+
+    def where_to_watch(self, today: datetime.date | None = None) -> WhereToWatch:
+        return where_to_watch(
+            self.availabilities.all(),
+            today=today or timezone.localdate(),
+            region=settings.MAGAZINE_REGION,
+        )
+
+
+class CreditManager(models.Manager):
+    def get_by_natural_key(self, film_slug: str, person_slug: str, role: str, character: str):
+        return self.get(
+            film__slug=film_slug, person__slug=person_slug, role=role, character=character
+        )
+
+
+class Credit(models.Model):
+    class Role(models.TextChoices):
+        DIRECTOR = "director", "Director"
+        WRITER = "writer", "Writer"
+        CAST = "cast", "Cast"
+        PRODUCER = "producer", "Producer"
+        CINEMATOGRAPHER = "cinematographer", "Cinematographer"
+        EDITOR = "editor", "Editor"
+        COMPOSER = "composer", "Composer"
+        PRODUCTION_DESIGNER = "production_designer", "Production designer"
+        COSTUME_DESIGNER = "costume_designer", "Costume designer"
+
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="credits")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="credits")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    character = models.CharField(
+        max_length=200, blank=True, help_text="For cast: the character's name as billed."
+    )
+    billing_order = models.PositiveSmallIntegerField(
+        default=100, help_text="Lower comes first: 1 is the top-billed name."
+    )
+
+    objects = CreditManager()
+
+    class Meta:
+        ordering = ["billing_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["film", "person", "role", "character"], name="unique_credit"
+            )
+        ]
+
+    def __str__(self) -> str:
+        label = f"{self.person} – {self.get_role_display()}"
+        return f"{label} ({self.character})" if self.character else label
+
+    def natural_key(self) -> tuple[str, str, str, str]:
+        return (self.film.slug, self.person.slug, self.role, self.character)
+
+    natural_key.dependencies = ["reviews.film", "people.person"]
+
+    def clean(self) -> None:
+        if self.character and self.role != self.Role.CAST:
+            raise ValidationError({"character": "Only cast credits have a character."})
+
+
+class AvailabilityManager(models.Manager):
+    def get_by_natural_key(
+        self, film_slug: str, kind: str, provider: str, region: str, starts_on: str
+    ):
+        return self.get(
+            film__slug=film_slug, kind=kind, provider=provider, region=region, starts_on=starts_on
+        )
+
+
+class Availability(models.Model):
+    """A window in which readers in one region can see a film in one way."""
+
+    class Kind(models.TextChoices):
+        THEATRICAL = "theatrical", "In theaters"
+        STREAMING = "streaming", "Streaming"
+        RENT_BUY = "rent_buy", "Rent or buy"
+        TV = "tv", "On TV"
+
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="availabilities")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    provider = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="The service or channel (“Hulu”, “BBC Two”); for theaters, the distributor "
+        "or leave empty.",
+    )
+    region = models.CharField(
+        max_length=2, default="US", help_text="Two-letter country code, e.g. US or GB."
+    )
+    starts_on = models.DateField(help_text="First day it can be seen this way.")
+    ends_on = models.DateField(
+        null=True, blank=True, help_text="Last day, if known; empty means open-ended."
+    )
+    url = models.URLField(blank=True, help_text="Where readers can watch or buy tickets.")
+    last_checked = models.DateField(
+        null=True, blank=True, help_text="When someone last confirmed this; readers see “as of”."
+    )
+
+    objects = AvailabilityManager()
+
+    class Meta:
+        ordering = ["starts_on", "kind", "provider"]
+        verbose_name_plural = "availability"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["film", "kind", "provider", "region", "starts_on"],
+                name="unique_availability_window",
+            )
+        ]
+
+    def __str__(self) -> str:
+        where = self.provider or self.get_kind_display()
+        return f"{self.get_kind_display()}: {where} ({self.region}) from {self.starts_on}"
+
+    def natural_key(self) -> tuple[str, str, str, str, str]:
+        return (self.film.slug, self.kind, self.provider, self.region, self.starts_on.isoformat())
+
+    natural_key.dependencies = ["reviews.film"]
+
+    def clean(self) -> None:
+        if self.region:
+            self.region = self.region.upper()
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "The window cannot end before it starts."})
+        if self.kind in {self.Kind.STREAMING, self.Kind.RENT_BUY, self.Kind.TV} and not (
+            self.provider
+        ):
+            raise ValidationError({"provider": "Name the service or channel."})
+
+
+class ReviewQuerySet(models.QuerySet):
+    def published(self, now: datetime.datetime | None = None) -> ReviewQuerySet:
+        """Reviews a reader may see: published, and their publish time has come.
+
+        This is the only definition of public visibility; every public surface uses it.
+        """
+        return self.filter(state=Review.State.PUBLISHED, publish_at__lte=now or timezone.now())
+
+    def latest_first(self) -> ReviewQuerySet:
+        return self.order_by("-publish_at", "-pk")
+
+    def for_listing(self) -> ReviewQuerySet:
+        """What a list of reviews shows: each with its film and critic, in one query."""
+        return self.select_related("film", "critic")
+
+    def for_page(self) -> ReviewQuerySet:
+        """Everything a review page shows, in a fixed number of queries."""
+        return self.select_related("film", "critic__person").prefetch_related(
+            "tags",
+            "film__genres",
+            models.Prefetch("film__credits", queryset=Credit.objects.select_related("person")),
+            "film__availabilities",
+        )
+
+
+class ReviewManager(SlugNaturalKeyManager.from_queryset(ReviewQuerySet)):
+    pass
+
+
+class TaggedReviewManager(models.Manager):
+    def get_by_natural_key(self, review_slug: str, tag_name: str):
+        return self.get(content_object__slug=review_slug, tag__name=tag_name)
+
+
+class TaggedReview(TaggedItemBase):
+    """A tag on a review. A real foreign key, so fixtures can name the review by slug."""
+
+    content_object = models.ForeignKey(
+        "Review", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    objects = TaggedReviewManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_review_tag")
+        ]
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.content_object.slug, self.tag.name)
+
+    natural_key.dependencies = ["reviews.review", "taggit.tag"]
+
+
+def validate_half_step(value: Decimal) -> None:
+    if value is not None and (value * 2) % 1 != 0:
+        raise ValidationError("Ratings go in half stars: 3, 3.5, 4 …")
+
+
+class Review(TimestampedModel):
+    class Kind(models.TextChoices):
+        REVIEW = "review", "Review"
+        RETROSPECTIVE = "retrospective", "Retrospective"
+        CAPSULE = "capsule", "Capsule"
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        APPROVED = "approved", "Approved"
+        PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+
+    film = models.ForeignKey(Film, on_delete=models.PROTECT, related_name="reviews")
+    critic = models.ForeignKey(Critic, on_delete=models.PROTECT, related_name="reviews")
+    headline = models.CharField(max_length=200, help_text="The review's title on every page.")
+    slug = models.SlugField(
+        max_length=200, unique=True, help_text="Used in the review's address: /reviews/<slug>/."
+    )
+    standfirst = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="One or two sentences shown under the headline, in lists and in search results.",
+    )
+    body = models.TextField(
+        help_text="Markdown. Links and emphasis are kept; scripts and raw HTML never reach readers."
+    )
+    body_html = models.TextField(editable=False, blank=True)
+    word_count = models.PositiveIntegerField(editable=False, default=0)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.REVIEW)
+    rating = models.DecimalField(
+        max_digits=2,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(5), validate_half_step],
+        help_text="Out of five, in half stars. Leave empty for an unrated piece.",
+    )
+    tags = TaggableManager(through=TaggedReview, blank=True)
+    state = models.CharField(
+        max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    publish_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When readers may see it. A future time schedules the review.",
+    )
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ReviewManager()
+
+    class Meta:
+        ordering = ["-publish_at", "-pk"]
+        indexes = [models.Index(fields=["state", "publish_at"], name="review_visibility")]
+
+    def __str__(self) -> str:
+        return self.headline
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    natural_key.dependencies = ["reviews.film", "people.critic"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("reviews:review_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_published(self) -> bool:
+        """True when a reader may see this review (the same rule as `published()`)."""
+        return (
+            self.state == self.State.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.state == self.State.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at > timezone.now()
+        )
+
+    @property
+    def status_label(self) -> str:
+        """The state as editors say it: a published review not yet live is “Scheduled”."""
+        return "Scheduled" if self.is_scheduled else self.get_state_display()
+
+    def clean(self) -> None:
+        if self.state == self.State.PUBLISHED and not self.body.strip():
+            raise ValidationError({"body": "A published review needs a body."})
+
+    def save(self, *args, **kwargs) -> None:
+        self.refresh_derived_fields()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {
+                *update_fields,
+                "body_html",
+                "word_count",
+                "publish_at",
+                "first_published_at",
+            }
+        super().save(*args, **kwargs)
+
+    def refresh_derived_fields(self) -> None:
+        """Keep the rendered body, word count and publication dates in step with the source."""
+        self.body_html = render_markdown(self.body)
+        self.word_count = word_count(self.body)
+        if self.state == self.State.PUBLISHED:
+            if self.publish_at is None:
+                self.publish_at = timezone.now()
+            if self.first_published_at is None:
+                self.first_published_at = self.publish_at

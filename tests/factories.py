@@ -1,0 +1,94 @@
+"""factory_boy factories: each builds what it needs (a ReviewFactory brings its film and critic)."""
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from people.models import Critic, Person
+from reviews.models import Availability, Credit, Film, Genre, Review
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Person {n}")
+    slug = factory.LazyAttribute(lambda o: o.name.lower().replace(" ", "-"))
+
+
+class CriticFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Critic
+
+    person = factory.SubFactory(PersonFactory)
+    byline = factory.LazyAttribute(lambda o: o.person.name)
+    slug = factory.LazyAttribute(lambda o: o.person.slug)
+    bio = factory.LazyAttribute(lambda o: f"{o.byline} writes about film.")
+
+
+class GenreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Genre
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Genre {n}")
+    slug = factory.LazyAttribute(lambda o: o.name.lower().replace(" ", "-"))
+
+
+class FilmFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Film
+
+    title = factory.Sequence(lambda n: f"Film {n}")
+    slug = factory.LazyAttribute(lambda o: o.title.lower().replace(" ", "-"))
+    year = 2023
+    runtime_minutes = 105
+
+
+class CreditFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Credit
+
+    film = factory.SubFactory(FilmFactory)
+    person = factory.SubFactory(PersonFactory)
+    role = Credit.Role.CAST
+    character = factory.Sequence(lambda n: f"Character {n}")
+    billing_order = factory.Sequence(lambda n: n + 1)
+
+
+class AvailabilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Availability
+
+    film = factory.SubFactory(FilmFactory)
+    kind = Availability.Kind.STREAMING
+    provider = "Hulu"
+    region = "US"
+    starts_on = datetime.date(2024, 3, 1)
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Review
+        skip_postgeneration_save = True
+
+    film = factory.SubFactory(FilmFactory)
+    critic = factory.SubFactory(CriticFactory)
+    headline = factory.Sequence(lambda n: f"Review headline {n}")
+    slug = factory.Sequence(lambda n: f"review-{n}")
+    standfirst = "A standfirst for the review."
+    body = "The *body* of the review.\n\nA second paragraph."
+    state = Review.State.DRAFT
+
+    class Params:
+        published = factory.Trait(
+            state=Review.State.PUBLISHED,
+            publish_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1)),
+        )
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.add(*extracted)
