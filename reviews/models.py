@@ -415,6 +415,17 @@ class Review(TimestampedModel):
         """The state as editors say it: a published review not yet live is “Scheduled”."""
         return "Scheduled" if self.is_scheduled else self.get_state_display()
 
+    EDITORIAL_FIELDS = ("headline", "slug", "standfirst", "body", "kind", "rating")
+
+    def editorial_snapshot(self) -> dict:
+        """The editorial content as plain JSON: what a revision keeps and a diff compares."""
+        data = {name: getattr(self, name) for name in self.EDITORIAL_FIELDS}
+        data["rating"] = None if self.rating is None else str(self.rating)
+        data["film"] = self.film.slug
+        data["critic"] = self.critic.slug
+        data["tags"] = sorted(tag.name for tag in self.tags.all()) if self.pk else []
+        return data
+
     def clean(self) -> None:
         if self.state == self.State.PUBLISHED and not self.body.strip():
             raise ValidationError({"body": "A published review needs a body."})
@@ -441,3 +452,35 @@ class Review(TimestampedModel):
                 self.publish_at = timezone.now()
             if self.first_published_at is None:
                 self.first_published_at = self.publish_at
+
+
+class ReviewRevision(models.Model):
+    """A snapshot of a review's editorial fields, kept on every save so nothing is lost.
+
+    Revisions are append-only: restoring an old one writes the review and records a new one.
+    """
+
+    class Source(models.TextChoices):
+        EDIT = "edit", "Edit"
+        IMPORT = "import", "Import"
+        RESTORE = "restore", "Restore"
+        AUTOSAVE = "autosave", "Autosave"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="revisions")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="review_revisions",
+    )
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.EDIT)
+    data = models.JSONField(help_text="The editorial fields as they were after this save.")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = "created_at"
+
+    def __str__(self) -> str:
+        return f"{self.review} – {self.get_source_display()} {self.created_at:%Y-%m-%d %H:%M}"
