@@ -64,7 +64,7 @@ class AvailabilityFactory(factory.django.DjangoModelFactory):
 
     film = factory.SubFactory(FilmFactory)
     kind = Availability.Kind.STREAMING
-    provider = "Hulu"
+    provider = factory.Sequence(lambda n: f"Streamer {n}")
     region = "US"
     starts_on = datetime.date(2024, 3, 1)
 
