@@ -16,16 +16,9 @@ from taggit.models import TaggedItemBase
 
 from magazine.text import render_markdown, word_count
 from magazine.timestamps import TimestampedModel
-from people.models import Critic, Person
+from people.models import Critic, Person, SlugNaturalKeyManager
 
 from .where_to_watch import WhereToWatch, where_to_watch
-
-
-class SlugNaturalKeyManager(models.Manager):
-    """Fixtures refer to these objects by slug, never by numeric id."""
-
-    def get_by_natural_key(self, slug: str):
-        return self.get(slug=slug)
 
 
 class Genre(models.Model):
