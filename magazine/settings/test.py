@@ -12,6 +12,14 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MEDIA_ROOT = tempfile.mkdtemp(prefix="magazine-test-media-")
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# The test client speaks plain http; the HTTPS settings themselves are checked by
+# tests/magazine/test_deploy.py against the production environment.
+SECURE_SSL_REDIRECT = False
+# Pages are not cached between tests; tests of the page cache turn it on.
+CACHE_MIDDLEWARE_SECONDS = 0
+# django-axes needs the request in authenticate(), which Client.login() does not pass;
+# tests of login throttling turn it on.
+AXES_ENABLED = False
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
