@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import Availability, Credit, Film, Genre, Review
 
@@ -20,6 +21,8 @@ class CreditInline(admin.TabularInline):
 class AvailabilityInline(admin.TabularInline):
     model = Availability
     extra = 1
+    # A link typed without a scheme is taken as https (Django 6's default, asked for now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = ["kind", "provider", "region", "starts_on", "ends_on", "url", "last_checked"]
 
 
