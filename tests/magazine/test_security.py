@@ -459,3 +459,13 @@ def test_anonymous_readers_never_see_unpublished_reviews(client, db, state):
         assert "Visible review" in html or url == visible.get_absolute_url(), url
         assert hidden.headline not in html, url
         assert hidden.get_absolute_url() not in html, url
+
+
+def test_behind_the_proxy_throttling_uses_the_address_the_proxy_saw(rf, settings):
+    from magazine.security import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9", REMOTE_ADDR="127.0.0.1")
+    settings.BEHIND_PROXY = False
+    assert client_ip(request) == "127.0.0.1"  # a client cannot choose its address by header
+    settings.BEHIND_PROXY = True
+    assert client_ip(request) == "203.0.113.9"  # the entry nginx appended, not the forged one
