@@ -10,7 +10,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run test lint format check-migrations clean
+.PHONY: install run serve test lint format check-migrations clean
 
 install: $(VENV)/.installed
 
@@ -31,7 +31,22 @@ run: install
 	$(PY) manage.py demo_login --url http://$(HOST):$(PORT)
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: export DJANGO_SETTINGS_MODULE = magazine.settings.test
+# Runs the site the way production does: DEBUG off, gunicorn, whitenoise serving hashed and
+# compressed static files; only HTTPS is off, since it is plain http on this machine.
+# Uses DATABASE_URL and REDIS_URL when set (docs/deploy.md), else SQLite and local memory.
+serve: export SECRET_KEY ?= local-serve-only-$(shell hostname)-not-for-production-use-anywhere
+serve: export HTTPS ?= 0
+serve: export ALLOWED_HOSTS ?= $(HOST),localhost
+serve: export GUNICORN_BIND ?= $(HOST):$(PORT)
+serve: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py loaddata demo
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py check
+	$(VENV)/bin/gunicorn magazine.wsgi
+
+# manage.py defaults to production settings, which need SECRET_KEY; checks use the test ones.
+test: export DJANGO_SETTINGS_MODULE := magazine.settings.test
 test: install
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run

@@ -3,6 +3,8 @@
 Imports nothing of the apps, so both `people` and `reviews` may use it.
 """
 
+from urllib.parse import urlsplit
+
 import markdown
 import nh3
 
@@ -48,3 +50,16 @@ def render_markdown(source: str) -> str:
 
 def word_count(source: str) -> int:
     return len((source or "").split())
+
+
+def safe_link(url: str) -> str:
+    """The URL when it is a plain http(s) link, else '' (no javascript:, data: or tricks).
+
+    Browsers ignore tabs, newlines and leading control characters in a scheme, so
+    “java\tscript:” is javascript; only an allowlist of schemes is safe.
+    """
+    url = (url or "").strip()
+    if any(ord(char) < 32 or ord(char) == 127 for char in url):
+        return ""
+    parts = urlsplit(url)
+    return url if parts.scheme.lower() in {"http", "https"} and parts.netloc else ""

@@ -9,8 +9,11 @@ admin.site.site_header = f"{settings.MAGAZINE_NAME} editorial desk"
 admin.site.site_title = f"{settings.MAGAZINE_NAME} admin"
 admin.site.index_title = "Films, people and reviews"
 
+handler500 = "magazine.views.server_error"
+
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("health/", views.health, name="health"),
     path("admin/", admin.site.urls),
     path("", include("reviews.urls")),
 ]

@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 
 from magazine.timestamps import TimestampedModel
+from magazine.uploads import validate_image_upload
 
 
 class SlugNaturalKeyManager(models.Manager):
@@ -27,7 +28,9 @@ class Person(TimestampedModel):
     bio = models.TextField(
         blank=True, help_text="A short biography, shown at the top of the person's page."
     )
-    headshot = models.ImageField(upload_to="people/", blank=True)
+    headshot = models.ImageField(
+        upload_to="people/", blank=True, validators=[validate_image_upload]
+    )
 
     objects = SlugNaturalKeyManager()
 
@@ -83,6 +86,7 @@ class Critic(TimestampedModel):
     headshot = models.ImageField(
         upload_to="critics/",
         blank=True,
+        validators=[validate_image_upload],
         help_text="Shown beside the bio. Falls back to the person's headshot when empty.",
     )
     user = models.OneToOneField(

@@ -21,6 +21,7 @@ class CreditInline(admin.TabularInline):
 class AvailabilityInline(admin.TabularInline):
     model = Availability
     extra = 1
+    # A link typed without a scheme is taken as https (Django 6's default, asked for now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = ["kind", "provider", "region", "starts_on", "ends_on", "url", "last_checked"]
 

@@ -16,6 +16,7 @@ from taggit.models import TaggedItemBase
 
 from magazine.text import render_markdown, word_count
 from magazine.timestamps import TimestampedModel
+from magazine.uploads import validate_image_upload
 from people.models import Critic, Person, SlugNaturalKeyManager
 
 from .where_to_watch import WhereToWatch, where_to_watch
@@ -65,7 +66,7 @@ class Film(TimestampedModel):
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(1500)]
     )
     synopsis = models.TextField(blank=True, help_text="Two or three sentences, no spoilers.")
-    poster = models.ImageField(upload_to="posters/", blank=True)
+    poster = models.ImageField(upload_to="posters/", blank=True, validators=[validate_image_upload])
     source_title = models.CharField(
         max_length=200, blank=True, help_text="What the film is adapted from, e.g. “Strangers”."
     )

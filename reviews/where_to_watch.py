@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from magazine.text import safe_link
+
 THEATRICAL, STREAMING, RENT_BUY, TV = "theatrical", "streaming", "rent_buy", "tv"
 
 
@@ -28,6 +30,10 @@ class Window(Protocol):
 class WatchLine:
     text: str
     url: str = ""
+
+    def __post_init__(self) -> None:
+        # Links reach readers' pages; only plain http(s) ones, whatever was stored.
+        object.__setattr__(self, "url", safe_link(self.url))
 
 
 @dataclass(frozen=True)
