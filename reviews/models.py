@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connections, models
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
@@ -52,7 +52,7 @@ class FilmQuerySet(models.QuerySet):
     def reviewed(self) -> FilmQuerySet:
         """Films with at least one published review, each with `review_count` of those."""
         return self.filter(reviews__in=Review.objects.published()).annotate(
-            review_count=Count("reviews", filter=Q(reviews__in=Review.objects.published()))
+            review_count=Count("reviews", distinct=True)
         )
 
     def search(self, query: str) -> FilmQuerySet:
@@ -112,6 +112,14 @@ class Film(TimestampedModel):
         max_length=200, blank=True, help_text="Who wrote the source, e.g. “Taichi Yamada”."
     )
     genres = models.ManyToManyField(Genre, blank=True, related_name="films")
+    imdb_id = models.CharField(
+        "IMDb ID",
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"^tt\d{7,10}$", "An IMDb ID looks like tt21192142.")],
+        help_text="From the film's IMDb address, e.g. tt21192142. Tells search engines which "
+        "film this is.",
+    )
 
     objects = FilmManager()
 
@@ -135,6 +143,11 @@ class Film(TimestampedModel):
         super().save(*args, **kwargs)
         # Film titles are part of each review's search vector (same data, kept in step).
         self.reviews.all().refresh_search_vectors()
+
+    @property
+    def same_as(self) -> list[str]:
+        """Pages elsewhere about this same film (schema.org sameAs)."""
+        return [f"https://www.imdb.com/title/{self.imdb_id}/"] if self.imdb_id else []
 
     @property
     def poster_alt(self) -> str:
@@ -517,6 +530,14 @@ class Review(TimestampedModel):
             and self.publish_at is not None
             and self.publish_at > timezone.now()
         )
+
+    @property
+    def rating_stars(self) -> str:
+        """The rating drawn in stars, e.g. “★★★★½”; '' when unrated."""
+        if self.rating is None:
+            return ""
+        whole = int(self.rating)
+        return "★" * whole + ("½" if self.rating - whole else "")
 
     @property
     def status_label(self) -> str:
