@@ -67,10 +67,10 @@ def open_checked(file) -> Image.Image:
     file.seek(0)
     try:
         with warnings.catch_warnings():
-            # Pillow only warns between 89 and 179 megapixels; we refuse far earlier anyway.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Pillow only warns between 89 and 179 megapixels; we refuse far earlier, below.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(file, formats=list(ACCEPTED_FORMATS))
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+    except Image.DecompressionBombError as error:
         raise too_many_pixels() from error
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
         raise ValidationError(FORMAT_MESSAGE, code="invalid_image") from error
@@ -81,9 +81,9 @@ def open_checked(file) -> Image.Image:
 
 
 def too_many_pixels(width: int | None = None, height: int | None = None) -> ValidationError:
-    claimed = f"{width} × {height} pixels" if width else "more pixels than we can process"
+    claimed = f"measures {width} × {height} pixels" if width else "has too many pixels"
     return ValidationError(
-        "This image is %(claimed)s; images may have at most %(limit)s megapixels "
+        "This image %(claimed)s; images may have at most %(limit)s megapixels "
         "(for example 7000 × 5700). Resize it and upload again.",
         code="too_many_pixels",
         params={"claimed": claimed, "limit": MAX_PIXELS // 1_000_000},
@@ -105,15 +105,20 @@ def reencode(image: Image.Image) -> tuple[bytes, str]:
             "This image is damaged or cut short and cannot be read. Export it again.",
             code="damaged_image",
         ) from error
+    # Encoders copy some metadata (JPEG comments, for one) from `info`: keep only what the
+    # pixels need, and the colour profile, which carries no personal data.
+    colour_profile = image.info.get("icc_profile")
+    image.info = {key: image.info[key] for key in ("transparency",) if key in image.info}
+    options = {"icc_profile": colour_profile} if colour_profile else {}
     output = io.BytesIO()
     if source_format == "JPEG":
-        image.convert("RGB").save(output, "JPEG", quality=90, optimize=True)
+        image.convert("RGB").save(output, "JPEG", quality=90, optimize=True, **options)
     elif source_format == "WEBP":
-        image.save(output, "WEBP", quality=90)
+        image.save(output, "WEBP", quality=90, **options)
     else:
         if image.mode not in {"1", "L", "LA", "P", "RGB", "RGBA", "I", "I;16"}:
             image = image.convert("RGBA")
-        image.save(output, "PNG", optimize=True)
+        image.save(output, "PNG", optimize=True, **options)
     return output.getvalue(), ACCEPTED_FORMATS[source_format]
 
 

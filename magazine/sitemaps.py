@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
+from django.utils.functional import cached_property
 from taggit.models import Tag
 
 from people.models import Critic
@@ -77,9 +78,13 @@ class IndexPageSitemap(Sitemap):
     def location(self, item: str) -> str:
         return reverse(item)
 
-    def lastmod(self, item: str):
+    @cached_property
+    def latest_publication(self):
         latest = Review.objects.published().latest_first().only("publish_at").first()
         return latest.publish_at if latest else None
+
+    def lastmod(self, item: str):
+        return self.latest_publication
 
 
 SITEMAPS = {

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import Availability, Credit, Film, Genre, Review
 
@@ -21,6 +22,7 @@ class AvailabilityInline(admin.TabularInline):
     model = Availability
     extra = 1
     fields = ["kind", "provider", "region", "starts_on", "ends_on", "url", "last_checked"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Film)
@@ -33,7 +35,7 @@ class FilmAdmin(admin.ModelAdmin):
     inlines = [CreditInline, AvailabilityInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "year", "release_date", "runtime_minutes", "genres"]}),
-        ("About the film", {"fields": ["synopsis", "poster"]}),
+        ("About the film", {"fields": ["synopsis", "poster", "imdb_id"]}),
         ("Source material", {"fields": ["source_title", "source_kind", "source_author"]}),
     ]
 
@@ -51,6 +53,7 @@ class ReviewAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["film", "critic", "kind", "headline", "slug", "standfirst"]}),
         ("Text", {"fields": ["body", "rating", "tags"]}),
+        ("Lead image", {"fields": ["lead_image", "lead_image_alt"]}),
         ("Publication", {"fields": ["state", "publish_at"]}),
         (
             "Record",
