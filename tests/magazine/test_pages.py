@@ -185,9 +185,9 @@ def count_queries(client, url: str) -> int:
 
 @pytest.mark.parametrize("url", LIST_PAGES)
 def test_list_page_queries_do_not_grow_with_the_list(client, url, django_assert_max_num_queries):
-    world = make_world(5)
+    world = make_world(7)
     small = count_queries(client, url)
-    for number in range(16):
+    for number in range(12):
         film = FilmFactory(title=f"Lighthouse extra {number}", year=2001)
         film.genres.add(*world["film"].genres.all())
         CreditFactory(film=film, person=world["person"])
