@@ -12,7 +12,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .PHONY: install run serve test lint format check-migrations clean
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed node_modules/.installed
 
 # uv itself lives in its own small virtualenv so `uv sync` never removes it.
 $(UV):
@@ -22,6 +22,11 @@ $(UV):
 # Re-syncs only when the lock file or the project declaration changed.
 $(VENV)/.installed: uv.lock pyproject.toml | $(UV)
 	$(UV) sync --locked --python $(PYTHON)
+	@touch $@
+
+# axe-core, which the browser tests inject into pages, pinned by package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
 	@touch $@
 
 run: export DEBUG ?= 1
@@ -62,4 +67,4 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) .tools .pytest_cache .ruff_cache
+	rm -rf $(VENV) .tools .pytest_cache .ruff_cache node_modules test-artifacts

@@ -3,4 +3,7 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict:
-    return {"site_name": settings.MAGAZINE_NAME}
+    return {
+        "site_name": settings.MAGAZINE_NAME,
+        "site_description": f"Film reviews and criticism from {settings.MAGAZINE_NAME}.",
+    }

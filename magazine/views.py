@@ -1,30 +1,50 @@
-"""Site-wide pages."""
+"""Site-wide pages: home, search, the indexes of films, critics, tags and genres, robots.txt."""
+
+from __future__ import annotations
 
 import logging
 import sys
+from html import unescape
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views import defaults
-from django.views.decorators.cache import never_cache
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template import loader
+from django.urls import reverse
+from django.utils.html import strip_tags
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET
 from django.views.generic import ListView
 
-from reviews.models import Review
+from magazine.fulltext import contains_terms, excerpt, search_terms
+from reviews.models import Film, Genre, Review
+from reviews.selectors import (
+    critics_search,
+    critics_with_review_counts,
+    film_initials,
+    film_years,
+    genres_in_use,
+    people_search,
+    tag_with_reviews,
+    tags_in_use,
+)
 
 from .middleware import DATABASE_UNAVAILABLE, database_unavailable_response
+
+MAX_QUERY_LENGTH = 200
 
 logger = logging.getLogger("magazine.availability")
 
 
 class HomeView(ListView):
-    """The front page: the latest published reviews."""
+    """The front page: the latest published reviews, the newest one as the lead story."""
 
     template_name = "magazine/home.html"
     context_object_name = "reviews"
-    paginate_by = 12
+    paginate_by = 13
 
     def get_queryset(self) -> QuerySet[Review]:
         return Review.objects.published().for_listing().latest_first()
@@ -54,8 +74,164 @@ def health(request: HttpRequest) -> JsonResponse:
     return response
 
 
+class SearchView(ListView):
+    """Reviews ranked by relevance, with the films, critics and people whose names match."""
+
+    template_name = "magazine/search.html"
+    context_object_name = "reviews"
+    paginate_by = 10
+    names_shown = 8
+
+    def get_queryset(self) -> QuerySet[Review]:
+        self.query = self.request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+        self.terms = search_terms(self.query)
+        return Review.objects.published().for_listing().search(self.query)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        terms = self.terms
+        context.update(
+            query=self.query,
+            terms=terms,
+            results=[search_result(review, terms) for review in context["reviews"]],
+            films=list(Film.objects.search(self.query)[: self.names_shown]) if terms else [],
+            critics=list(critics_search(terms)[: self.names_shown]) if terms else [],
+            people=list(people_search(terms)[: self.names_shown]) if terms else [],
+        )
+        return context
+
+
+def search_result(review: Review, terms: list[str]) -> dict:
+    """A review as a search result: where the words matched, and the passage that matched."""
+    body_text = unescape(strip_tags(review.body_html))
+    fields = [
+        ("headline", review.headline),
+        ("film title", review.film.title),
+        ("standfirst", review.standfirst),
+        ("review", body_text),
+    ]
+    matched_in = [label for label, text in fields if contains_terms(text, terms)]
+    passage = excerpt(review.standfirst, terms) or excerpt(body_text, terms)
+    return {"review": review, "matched_in": matched_in, "excerpt": passage}
+
+
+class TagIndexView(ListView):
+    template_name = "magazine/tag_list.html"
+    context_object_name = "tags"
+    paginate_by = 100
+
+    def get_queryset(self):
+        return tags_in_use()
+
+
+class TagDetailView(ListView):
+    """Published reviews with one tag, newest first."""
+
+    template_name = "magazine/tag_detail.html"
+    context_object_name = "reviews"
+    paginate_by = 20
+
+    def get_queryset(self) -> QuerySet[Review]:
+        self.tag = tag_with_reviews(self.kwargs["slug"])
+        if self.tag is None:
+            raise Http404("No published reviews carry this tag.")
+        return (
+            Review.objects.published().for_listing().filter(tags__slug=self.tag.slug).latest_first()
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(tag=self.tag, **kwargs)
+
+
+class FilmIndexView(ListView):
+    """Every reviewed film, A to Z, optionally only those under one initial."""
+
+    template_name = "magazine/film_list.html"
+    context_object_name = "films"
+    paginate_by = 60
+
+    def get_queryset(self) -> QuerySet[Film]:
+        films = Film.objects.reviewed().order_by("title", "year")
+        self.letter = self.request.GET.get("letter", "").upper()[:1]
+        if self.letter == "#":
+            films = films.exclude(title__regex=r"^[A-Za-z]")
+        elif "A" <= self.letter <= "Z":
+            films = films.filter(title__istartswith=self.letter)
+        else:
+            self.letter = ""
+        return films
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            letter=self.letter,
+            initials=film_initials(),
+            years=film_years(),
+            genres=genres_in_use(),
+            **kwargs,
+        )
+
+
+class FilmYearView(ListView):
+    """Reviewed films first released in one year."""
+
+    template_name = "magazine/film_year.html"
+    context_object_name = "films"
+    paginate_by = 60
+
+    def get_queryset(self) -> QuerySet[Film]:
+        return Film.objects.reviewed().filter(year=self.kwargs["year"]).order_by("title")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(year=self.kwargs["year"], **kwargs)
+        if not context["films"]:
+            raise Http404("We have reviewed no films from this year.")
+        return context
+
+
+class GenreDetailView(ListView):
+    """Reviewed films in one genre, A to Z."""
+
+    template_name = "magazine/genre_detail.html"
+    context_object_name = "films"
+    paginate_by = 60
+
+    def get_queryset(self) -> QuerySet[Film]:
+        self.genre = get_object_or_404(Genre, slug=self.kwargs["slug"])
+        return Film.objects.reviewed().filter(genres=self.genre).order_by("title", "year")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(genre=self.genre, **kwargs)
+
+
+class CriticIndexView(ListView):
+    template_name = "magazine/critic_list.html"
+    context_object_name = "critics"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return critics_with_review_counts()
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    """The 500 handler: a database outage anywhere in the request still gets the 503 page."""
+    """The 500 page in the site's design, rendered without touching the database.
+
+    A database outage anywhere in the request still gets the friendly 503 page.
+    """
     if isinstance(sys.exc_info()[1], DATABASE_UNAVAILABLE):
         return database_unavailable_response(request)
-    return defaults.server_error(request)
+    template = loader.get_template("500.html")
+    return HttpResponseServerError(template.render({"site_name": settings.MAGAZINE_NAME}))

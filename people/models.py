@@ -7,8 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from magazine.images import CheckedImageField
 from magazine.timestamps import TimestampedModel
-from magazine.uploads import validate_image_upload
 
 
 class SlugNaturalKeyManager(models.Manager):
@@ -28,8 +28,11 @@ class Person(TimestampedModel):
     bio = models.TextField(
         blank=True, help_text="A short biography, shown at the top of the person's page."
     )
-    headshot = models.ImageField(
-        upload_to="people/", blank=True, validators=[validate_image_upload]
+    headshot = CheckedImageField(
+        upload_to="people/",
+        blank=True,
+        help_text="JPEG, PNG or WebP, at most 15 MB. Shown with the person's name as its "
+        "description.",
     )
 
     objects = SlugNaturalKeyManager()
@@ -83,11 +86,11 @@ class Critic(TimestampedModel):
         blank=True,
         help_text="Other outlets they write for, comma-separated, e.g. “Los Angeles Times”.",
     )
-    headshot = models.ImageField(
+    headshot = CheckedImageField(
         upload_to="critics/",
         blank=True,
-        validators=[validate_image_upload],
-        help_text="Shown beside the bio. Falls back to the person's headshot when empty.",
+        help_text="Shown beside the bio. Falls back to the person's headshot when empty. "
+        "JPEG, PNG or WebP, at most 15 MB.",
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

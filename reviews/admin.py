@@ -24,6 +24,7 @@ class AvailabilityInline(admin.TabularInline):
     # A link typed without a scheme is taken as https (Django 6's default, asked for now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = ["kind", "provider", "region", "starts_on", "ends_on", "url", "last_checked"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Film)
@@ -36,7 +37,7 @@ class FilmAdmin(admin.ModelAdmin):
     inlines = [CreditInline, AvailabilityInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "year", "release_date", "runtime_minutes", "genres"]}),
-        ("About the film", {"fields": ["synopsis", "poster"]}),
+        ("About the film", {"fields": ["synopsis", "poster", "imdb_id"]}),
         ("Source material", {"fields": ["source_title", "source_kind", "source_author"]}),
     ]
 
@@ -54,6 +55,7 @@ class ReviewAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["film", "critic", "kind", "headline", "slug", "standfirst"]}),
         ("Text", {"fields": ["body", "rating", "tags"]}),
+        ("Lead image", {"fields": ["lead_image", "lead_image_alt"]}),
         ("Publication", {"fields": ["state", "publish_at"]}),
         (
             "Record",

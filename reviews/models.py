@@ -6,17 +6,20 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import connections, models
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from magazine.fulltext import SEARCH_CONFIG, SearchVectorIndex, search_terms
+from magazine.images import CheckedImageField
 from magazine.text import render_markdown, word_count
 from magazine.timestamps import TimestampedModel
-from magazine.uploads import validate_image_upload
 from people.models import Critic, Person, SlugNaturalKeyManager
 
 from .where_to_watch import WhereToWatch, where_to_watch
@@ -36,6 +39,28 @@ class Genre(models.Model):
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
+
+
+class FilmQuerySet(models.QuerySet):
+    def reviewed(self) -> FilmQuerySet:
+        """Films with at least one published review, each with `review_count` of those."""
+        return self.filter(reviews__in=Review.objects.published()).annotate(
+            review_count=Count("reviews", distinct=True)
+        )
+
+    def search(self, query: str) -> FilmQuerySet:
+        """Films whose title holds every word of the query, best (shortest title) first."""
+        terms = search_terms(query)
+        if not terms:
+            return self.none()
+        condition = Q()
+        for term in terms:
+            condition &= Q(title__icontains=term)
+        return self.filter(condition).order_by(models.functions.Length("title"), "title")
+
+
+class FilmManager(SlugNaturalKeyManager.from_queryset(FilmQuerySet)):
+    pass
 
 
 class Film(TimestampedModel):
@@ -66,7 +91,12 @@ class Film(TimestampedModel):
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(1500)]
     )
     synopsis = models.TextField(blank=True, help_text="Two or three sentences, no spoilers.")
-    poster = models.ImageField(upload_to="posters/", blank=True, validators=[validate_image_upload])
+    poster = CheckedImageField(
+        upload_to="posters/",
+        blank=True,
+        help_text="JPEG, PNG or WebP, at most 15 MB and 40 megapixels. Re-encoded on upload, "
+        "which removes location and other hidden data.",
+    )
     source_title = models.CharField(
         max_length=200, blank=True, help_text="What the film is adapted from, e.g. “Strangers”."
     )
@@ -75,8 +105,16 @@ class Film(TimestampedModel):
         max_length=200, blank=True, help_text="Who wrote the source, e.g. “Taichi Yamada”."
     )
     genres = models.ManyToManyField(Genre, blank=True, related_name="films")
+    imdb_id = models.CharField(
+        "IMDb ID",
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(r"^tt\d{7,10}$", "An IMDb ID looks like tt21192142.")],
+        help_text="From the film's IMDb address, e.g. tt21192142. Tells search engines which "
+        "film this is.",
+    )
 
-    objects = SlugNaturalKeyManager()
+    objects = FilmManager()
 
     class Meta:
         ordering = ["title", "year"]
@@ -93,6 +131,20 @@ class Film(TimestampedModel):
     def clean(self) -> None:
         if self.source_author and not self.source_title:
             raise ValidationError({"source_title": "Name the source when you give its author."})
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        # Film titles are part of each review's search vector (same data, kept in step).
+        self.reviews.all().refresh_search_vectors()
+
+    @property
+    def same_as(self) -> list[str]:
+        """Pages elsewhere about this same film (schema.org sameAs)."""
+        return [f"https://www.imdb.com/title/{self.imdb_id}/"] if self.imdb_id else []
+
+    @property
+    def poster_alt(self) -> str:
+        return f"Poster for {self.title} ({self.year})"
 
     # These read the credits already fetched with the film (see FilmQuerySet.with_credits),
     # so a page shows directors and cast without a query per person.
@@ -276,6 +328,57 @@ class ReviewQuerySet(models.QuerySet):
         """What a list of reviews shows: each with its film and critic, in one query."""
         return self.select_related("film", "critic")
 
+    def search(self, query: str) -> ReviewQuerySet:
+        """Reviews matching every word of the query, best first, each with a `rank`.
+
+        Headline and film title weigh most, then the standfirst, then the body. PostgreSQL
+        ranks with its full-text search over the stored `search_vector`; other databases
+        score matches per field instead.
+        """
+        terms = search_terms(query)
+        if not terms:
+            return self.none()
+        if connections[self.db].vendor == "postgresql":
+            search_query = SearchQuery(" ".join(terms), search_type="plain", config=SEARCH_CONFIG)
+            return (
+                self.filter(search_vector=search_query)
+                .annotate(rank=SearchRank(F("search_vector"), search_query))
+                .order_by("-rank", "-publish_at", "-pk")
+            )
+        condition, rank = Q(), Value(0.0)
+        for term in terms:
+            condition &= (
+                Q(headline__icontains=term)
+                | Q(film__title__icontains=term)
+                | Q(standfirst__icontains=term)
+                | Q(body__icontains=term)
+            )
+            for field, weight in (
+                ("headline", 1.0),
+                ("film__title", 1.0),
+                ("standfirst", 0.4),
+                ("body", 0.2),
+            ):
+                rank = rank + Case(
+                    When(**{f"{field}__icontains": term}, then=Value(weight)),
+                    default=Value(0.0),
+                )
+        return self.filter(condition).annotate(rank=rank).order_by("-rank", "-publish_at", "-pk")
+
+    def refresh_search_vectors(self) -> int:
+        """Rebuild the stored search vector of these reviews (PostgreSQL only; else a no-op)."""
+        if connections[self.db].vendor != "postgresql":
+            return 0
+        film_title = Subquery(Film.objects.filter(pk=OuterRef("film_id")).values("title")[:1])
+        return self.order_by().update(
+            search_vector=(
+                SearchVector("headline", weight="A", config=SEARCH_CONFIG)
+                + SearchVector(film_title, weight="A", config=SEARCH_CONFIG)
+                + SearchVector("standfirst", weight="B", config=SEARCH_CONFIG)
+                + SearchVector("body", weight="C", config=SEARCH_CONFIG)
+            )
+        )
+
     def for_page(self) -> ReviewQuerySet:
         """Everything a review page shows, in a fixed number of queries."""
         return self.select_related("film", "critic__person").prefetch_related(
@@ -369,12 +472,29 @@ class Review(TimestampedModel):
         help_text="When readers may see it. A future time schedules the review.",
     )
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    lead_image = CheckedImageField(
+        upload_to="reviews/",
+        blank=True,
+        help_text="Shown at the top of the review and when it is shared; the film's poster is "
+        "used when empty. JPEG, PNG or WebP, at most 15 MB and 40 megapixels.",
+    )
+    lead_image_alt = models.CharField(
+        "lead image description",
+        max_length=250,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it, e.g. “Andrew Scott "
+        "and Paul Mescal on a night bus”. Required with a lead image.",
+    )
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ReviewManager()
 
     class Meta:
         ordering = ["-publish_at", "-pk"]
-        indexes = [models.Index(fields=["state", "publish_at"], name="review_visibility")]
+        indexes = [
+            models.Index(fields=["state", "publish_at"], name="review_visibility"),
+            SearchVectorIndex(fields=["search_vector"], name="review_search"),
+        ]
 
     def __str__(self) -> str:
         return self.headline
@@ -405,6 +525,14 @@ class Review(TimestampedModel):
         )
 
     @property
+    def rating_stars(self) -> str:
+        """The rating drawn in stars, e.g. “★★★★½”; '' when unrated."""
+        if self.rating is None:
+            return ""
+        whole = int(self.rating)
+        return "★" * whole + ("½" if self.rating - whole else "")
+
+    @property
     def status_label(self) -> str:
         """The state as editors say it: a published review not yet live is “Scheduled”."""
         return "Scheduled" if self.is_scheduled else self.get_state_display()
@@ -423,6 +551,10 @@ class Review(TimestampedModel):
     def clean(self) -> None:
         if self.state == self.State.PUBLISHED and not self.body.strip():
             raise ValidationError({"body": "A published review needs a body."})
+        if self.lead_image and not self.lead_image_alt.strip():
+            raise ValidationError(
+                {"lead_image_alt": "Describe the lead image for readers who cannot see it."}
+            )
 
     def save(self, *args, **kwargs) -> None:
         self.refresh_derived_fields()
@@ -436,6 +568,7 @@ class Review(TimestampedModel):
                 "first_published_at",
             }
         super().save(*args, **kwargs)
+        type(self).objects.filter(pk=self.pk).refresh_search_vectors()
 
     def refresh_derived_fields(self) -> None:
         """Keep the rendered body, word count and publication dates in step with the source."""

@@ -7,6 +7,7 @@ from django.views.generic import DetailView, ListView
 from people.models import Critic, Person
 
 from .models import Credit, Film, Review
+from .structured_data import film_data, review_data
 
 
 class ReviewDetailView(DetailView):
@@ -26,6 +27,7 @@ class ReviewDetailView(DetailView):
             .exclude(pk=review.pk)
             .latest_first()
         )
+        context["structured_data"] = review_data(review, self.request.build_absolute_uri)
         return context
 
 
@@ -47,6 +49,9 @@ class FilmDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["where_to_watch"] = self.object.where_to_watch()
+        context["structured_data"] = film_data(
+            self.object, self.object.published_reviews, self.request.build_absolute_uri
+        )
         return context
 
 

@@ -106,3 +106,17 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     class Params:
         superuser = factory.Trait(is_staff=True, is_superuser=True)
+
+
+def image_bytes(
+    width: int = 1600, height: int = 900, image_format: str = "JPEG", mode: str = "RGB", **save
+) -> bytes:
+    """A real image of the given size and format, with a gradient so resizing has work to do."""
+    import io
+
+    from PIL import Image
+
+    image = Image.linear_gradient("L").resize((width, height)).convert(mode)
+    buffer = io.BytesIO()
+    image.save(buffer, image_format, **save)
+    return buffer.getvalue()

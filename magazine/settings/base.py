@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "csp",
     "axes",
+    "django.contrib.sitemaps",
     "taggit",
     "people",
     "reviews",
@@ -128,6 +129,9 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Search uses PostgreSQL's full-text search when it is there; SQLite gets a fallback.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    INSTALLED_APPS.append("django.contrib.postgres")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -192,7 +196,7 @@ STORAGES = {
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # Uploads: the proxy also caps request bodies (docs/deploy.md); these bound each image.
-MAGAZINE_UPLOAD_MAX_BYTES = int(os.environ.get("MAGAZINE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+MAGAZINE_UPLOAD_MAX_BYTES = int(os.environ.get("MAGAZINE_UPLOAD_MAX_BYTES", 15 * 1024 * 1024))
 MAGAZINE_UPLOAD_MAX_PIXELS = int(os.environ.get("MAGAZINE_UPLOAD_MAX_PIXELS", 40_000_000))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 

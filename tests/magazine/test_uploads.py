@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
+from magazine.images import open_checked
 from magazine.storage import clean_upload_name
-from magazine.uploads import validate_image_upload
 from people.models import Person
 from tests.factories import PersonFactory, UserFactory
 
@@ -65,20 +65,18 @@ def test_an_odd_unicode_name_is_stored_under_a_safe_name(db, settings):
 @pytest.mark.parametrize(
     ("name", "content", "code"),
     [
-        ("poster.gif", image_bytes(image_format="GIF", mode="P"), "invalid_format"),
+        ("poster.gif", image_bytes(image_format="GIF", mode="P"), "invalid_image"),
         ("poster.png", b"<html><script>alert(1)</script></html>", "invalid_image"),
         (
             "poster.png",
             b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
             "invalid_image",
         ),
-        ("poster.jpg", image_bytes(image_format="PNG"), "extension_mismatch"),
-        ("poster.html", image_bytes(image_format="PNG"), "extension_mismatch"),
     ],
 )
-def test_only_jpeg_png_and_webp_images_named_for_what_they_are(name, content, code):
+def test_only_jpeg_png_and_webp_images_by_content(name, content, code):
     with pytest.raises(ValidationError) as error:
-        validate_image_upload(SimpleUploadedFile(name, content))
+        open_checked(SimpleUploadedFile(name, content))
 
     assert error.value.code == code
 
@@ -87,7 +85,7 @@ def test_only_jpeg_png_and_webp_images_named_for_what_they_are(name, content, co
     ("name", "image_format"), [("a.png", "PNG"), ("a.jpeg", "JPEG"), ("a.webp", "WEBP")]
 )
 def test_accepted_images_pass(name, image_format):
-    validate_image_upload(SimpleUploadedFile(name, image_bytes(image_format=image_format)))
+    open_checked(SimpleUploadedFile(name, image_bytes(image_format=image_format)))
 
 
 def test_too_many_bytes_is_refused(settings):
@@ -96,7 +94,7 @@ def test_too_many_bytes_is_refused(settings):
     content += b"\0" * (1001 - len(content)) if len(content) < 1001 else b""
 
     with pytest.raises(ValidationError) as error:
-        validate_image_upload(SimpleUploadedFile("big.png", content))
+        open_checked(SimpleUploadedFile("big.png", content))
 
     assert error.value.code == "file_too_large"
 
@@ -107,7 +105,7 @@ def test_a_decompression_bomb_is_refused_before_it_is_decoded():
     assert len(bomb) < 100_000
 
     with pytest.raises(ValidationError) as error:
-        validate_image_upload(SimpleUploadedFile("bomb.png", bomb))
+        open_checked(SimpleUploadedFile("bomb.png", bomb))
 
     assert error.value.code == "too_many_pixels"
 
@@ -125,7 +123,7 @@ def test_the_admin_refuses_a_disguised_upload_with_a_message_and_keeps_the_form(
     assert response.status_code == 200
     assert not Person.objects.exists()
     html = response.content.decode()
-    assert "Upload a valid image" in html or "not an image we can read" in html
+    assert "Upload a JPEG, PNG or WebP image" in html
     assert "Typed bio" in html  # what the editor typed is still in the form
 
 

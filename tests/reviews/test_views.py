@@ -156,7 +156,7 @@ class TestFilmPage:
         html = client.get(film.get_absolute_url()).content.decode()
         assert first.headline in html and second.headline in html
         assert "Draft critic" not in html
-        assert "Paul Mescal</a> as Harry" in html
+        assert 'Paul Mescal</a> <span class="meta">as Harry</span>' in html
         assert "Available to stream on Hulu." in html
 
     def test_query_budget(self, client, django_assert_max_num_queries):

@@ -1,0 +1,136 @@
+"""RSS and Atom feeds of published reviews: all of them, and per critic, film and tag."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from taggit.models import Tag
+
+from people.models import Critic
+from reviews.models import Film, Review
+
+FEED_LENGTH = 20
+
+
+class LatestReviewsFeed(Feed):
+    """The newest published reviews, RSS 2.0."""
+
+    description_template = None
+
+    def title(self, obj=None) -> str:
+        return f"{settings.MAGAZINE_NAME}: latest reviews"
+
+    def link(self, obj=None) -> str:
+        return reverse("home")
+
+    def description(self, obj=None) -> str:
+        return f"The newest film reviews from {settings.MAGAZINE_NAME}."
+
+    def reviews(self, obj=None):
+        return Review.objects.published().for_listing().prefetch_related("tags").latest_first()
+
+    def items(self, obj=None):
+        return self.reviews(obj)[:FEED_LENGTH]
+
+    def item_title(self, item: Review) -> str:
+        return item.headline
+
+    def item_description(self, item: Review) -> str:
+        return item.standfirst or item.film.title
+
+    def item_link(self, item: Review) -> str:
+        return item.get_absolute_url()
+
+    def item_guid(self, item: Review) -> str:
+        return f"review:{item.pk}"
+
+    item_guid_is_permalink = False
+
+    def item_pubdate(self, item: Review):
+        return item.publish_at
+
+    def item_updateddate(self, item: Review):
+        return max(item.updated_at, item.publish_at)
+
+    def item_author_name(self, item: Review) -> str:
+        return item.critic.byline
+
+    def item_author_link(self, item: Review) -> str:
+        return item.critic.get_absolute_url()
+
+    def item_categories(self, item: Review) -> list[str]:
+        return [tag.name for tag in item.tags.all()]
+
+
+class LatestReviewsAtomFeed(LatestReviewsFeed):
+    feed_type = Atom1Feed
+    subtitle = LatestReviewsFeed.description
+
+
+class CriticFeed(LatestReviewsFeed):
+    def get_object(self, request, slug: str) -> Critic:
+        return get_object_or_404(Critic, slug=slug)
+
+    def title(self, obj: Critic) -> str:
+        return f"{settings.MAGAZINE_NAME}: reviews by {obj.byline}"
+
+    def link(self, obj: Critic) -> str:
+        return obj.get_absolute_url()
+
+    def description(self, obj: Critic) -> str:
+        return f"Film reviews by {obj.byline} for {settings.MAGAZINE_NAME}."
+
+    def reviews(self, obj: Critic):
+        return super().reviews().filter(critic=obj)
+
+
+class CriticAtomFeed(CriticFeed):
+    feed_type = Atom1Feed
+    subtitle = CriticFeed.description
+
+
+class FilmFeed(LatestReviewsFeed):
+    def get_object(self, request, slug: str) -> Film:
+        return get_object_or_404(Film, slug=slug)
+
+    def title(self, obj: Film) -> str:
+        return f"{settings.MAGAZINE_NAME}: reviews of {obj.title} ({obj.year})"
+
+    def link(self, obj: Film) -> str:
+        return obj.get_absolute_url()
+
+    def description(self, obj: Film) -> str:
+        return f"Reviews of {obj.title} ({obj.year}) from {settings.MAGAZINE_NAME}."
+
+    def reviews(self, obj: Film):
+        return super().reviews().filter(film=obj)
+
+
+class FilmAtomFeed(FilmFeed):
+    feed_type = Atom1Feed
+    subtitle = FilmFeed.description
+
+
+class TagFeed(LatestReviewsFeed):
+    def get_object(self, request, slug: str) -> Tag:
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, obj: Tag) -> str:
+        return f"{settings.MAGAZINE_NAME}: reviews tagged “{obj.name}”"
+
+    def link(self, obj: Tag) -> str:
+        return reverse("tag_detail", kwargs={"slug": obj.slug})
+
+    def description(self, obj: Tag) -> str:
+        return f"Reviews tagged “{obj.name}” from {settings.MAGAZINE_NAME}."
+
+    def reviews(self, obj: Tag):
+        return super().reviews().filter(tags__slug=obj.slug)
+
+
+class TagAtomFeed(TagFeed):
+    feed_type = Atom1Feed
+    subtitle = TagFeed.description

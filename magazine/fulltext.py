@@ -1,0 +1,82 @@
+"""Full-text search helpers that know nothing of the apps: the index, query terms, excerpts.
+
+PostgreSQL does the ranking itself (a stored, weighted search vector with a GIN index); other
+databases (SQLite in development) use a plain index and the fallback in the querysets. The
+excerpts shown with results are made here, the same way on both.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+SEARCH_CONFIG = "english"
+MAX_TERMS = 8
+EXCERPT_CHARS = 220
+_WORD = re.compile(r"\w[\w'’-]*", re.UNICODE)
+
+
+class SearchVectorIndex(GinIndex):
+    """A GIN index on PostgreSQL; a plain index elsewhere, so SQLite databases still migrate."""
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor != "postgresql":
+            return models.Index.create_sql(self, model, schema_editor, using=using, **kwargs)
+        return super().create_sql(model, schema_editor, using=using, **kwargs)
+
+
+def search_terms(query: str) -> list[str]:
+    """The words of a reader's query, lower-cased, without repeats, at most MAX_TERMS."""
+    terms: list[str] = []
+    for word in _WORD.findall((query or "").lower()):
+        word = word.strip("'’-")
+        if word and word not in terms:
+            terms.append(word)
+    return terms[:MAX_TERMS]
+
+
+def _stem(term: str) -> str:
+    """A crude stem, so 'loved' finds 'love' and 'strangers' finds 'stranger' in excerpts."""
+    return term if len(term) <= 4 else term[: max(4, len(term) - 2)]
+
+
+def term_pattern(terms: list[str]) -> re.Pattern | None:
+    stems = sorted({_stem(term) for term in terms}, key=len, reverse=True)
+    if not stems:
+        return None
+    return re.compile(r"\b(" + "|".join(re.escape(stem) for stem in stems) + r")\w*", re.I)
+
+
+def contains_terms(text: str, terms: list[str]) -> bool:
+    pattern = term_pattern(terms)
+    return bool(pattern and text and pattern.search(text))
+
+
+def excerpt(text: str, terms: list[str], length: int = EXCERPT_CHARS) -> SafeString:
+    """Escaped text around the first match, each matching word in <mark>; '' without a match."""
+    pattern = term_pattern(terms)
+    match = pattern.search(text) if pattern and text else None
+    if match is None:
+        return mark_safe("")
+    start = max(0, match.start() - length // 3)
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < match.start() else start
+    end = min(len(text), start + length)
+    if end < len(text):
+        space = text.rfind(" ", match.end(), end)
+        end = space if space > 0 else end
+    window = text[start:end]
+    pieces, position = [], 0
+    for found in pattern.finditer(window):
+        pieces.append(escape(window[position : found.start()]))
+        pieces.append(f"<mark>{escape(found.group(0))}</mark>")
+        position = found.end()
+    pieces.append(escape(window[position:]))
+    prefix = "… " if start else ""
+    suffix = " …" if end < len(text) else ""
+    return mark_safe(prefix + "".join(pieces) + suffix)

@@ -1,0 +1,96 @@
+"""sitemap.xml: published reviews, reviewed films, critics, tags and the index pages."""
+
+from __future__ import annotations
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
+from django.urls import reverse
+from django.utils.functional import cached_property
+from taggit.models import Tag
+
+from people.models import Critic
+from reviews.models import Film, Review
+from reviews.selectors import tags_in_use
+
+
+class ReviewSitemap(Sitemap):
+    changefreq = "monthly"
+    priority = 0.8
+
+    def items(self):
+        return Review.objects.published().only("slug", "publish_at", "updated_at").latest_first()
+
+    def lastmod(self, item: Review):
+        return max(item.updated_at, item.publish_at)
+
+
+class FilmSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.6
+
+    def items(self):
+        return (
+            Film.objects.filter(reviews__in=Review.objects.published())
+            .annotate(last_review=Max("reviews__publish_at"), last_edit=Max("reviews__updated_at"))
+            .order_by("title", "pk")
+        )
+
+    def lastmod(self, item: Film):
+        return max(item.updated_at, item.last_review, item.last_edit)
+
+
+class CriticSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.5
+
+    def items(self):
+        return (
+            Critic.objects.filter(reviews__in=Review.objects.published())
+            .annotate(last_review=Max("reviews__publish_at"))
+            .order_by("byline", "pk")
+        )
+
+    def lastmod(self, item: Critic):
+        return max(item.updated_at, item.last_review)
+
+
+class TagSitemap(Sitemap):
+    changefreq = "weekly"
+    priority = 0.4
+
+    def items(self):
+        return tags_in_use().annotate(last_review=Max("review__publish_at"))
+
+    def location(self, item: Tag) -> str:
+        return reverse("tag_detail", kwargs={"slug": item.slug})
+
+    def lastmod(self, item: Tag):
+        return item.last_review
+
+
+class IndexPageSitemap(Sitemap):
+    changefreq = "daily"
+    priority = 0.7
+
+    def items(self) -> list[str]:
+        return ["home", "film_index", "critic_index", "tag_index"]
+
+    def location(self, item: str) -> str:
+        return reverse(item)
+
+    @cached_property
+    def latest_publication(self):
+        latest = Review.objects.published().latest_first().only("publish_at").first()
+        return latest.publish_at if latest else None
+
+    def lastmod(self, item: str):
+        return self.latest_publication
+
+
+SITEMAPS = {
+    "pages": IndexPageSitemap,
+    "reviews": ReviewSitemap,
+    "films": FilmSitemap,
+    "critics": CriticSitemap,
+    "tags": TagSitemap,
+}

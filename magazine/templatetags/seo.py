@@ -1,0 +1,39 @@
+"""Tags for what machines read: JSON-LD blocks and canonical addresses."""
+
+import json
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import QueryDict
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+# The characters that could end a <script> element or open a comment inside it.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.filter
+def json_ld(data) -> str:
+    """A <script type="application/ld+json"> block that no data can break out of."""
+    if not data:
+        return ""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context) -> str:
+    """This page's address without tracking or sorting noise: only the page and A–Z letter."""
+    request = context.get("request")
+    if request is None:
+        return ""
+    kept = QueryDict(mutable=True)
+    if request.GET.get("letter"):
+        kept["letter"] = request.GET["letter"]
+    page_obj = context.get("page_obj")
+    if page_obj is not None and page_obj.number > 1:
+        kept["page"] = page_obj.number
+    url = request.build_absolute_uri(request.path)
+    return f"{url}?{kept.urlencode()}" if kept else url

@@ -1,0 +1,230 @@
+import io
+import struct
+import zlib
+
+import pytest
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from magazine import images
+from magazine.images import CheckedImageFormField, clean_upload, open_checked, picture
+from reviews.models import Film
+from tests.factories import FilmFactory, image_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+
+
+def film_with_poster(data: bytes, name: str = "poster.jpg") -> Film:
+    film = FilmFactory()
+    film.poster.save(name, ContentFile(data))
+    return film
+
+
+def open_rendition(url: str, media_root) -> Image.Image:
+    return Image.open(media_root / url.removeprefix("/media/"))
+
+
+def png_claiming(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims a huge size: decoding it would need width*height bytes."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    pixels = zlib.compress(b"\0" * 12_000)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+class TestRenditions:
+    def test_widths_formats_and_dimensions(self, settings):
+        film = film_with_poster(image_bytes(1600, 900))
+
+        rendered = picture(film.poster)
+
+        assert (rendered.width, rendered.height) == (1600, 900)
+        assert [r.width for r in rendered.webp] == [320, 640, 960, 1280]
+        assert [r.width for r in rendered.fallback] == [320, 640, 960, 1280]
+        assert [r.height for r in rendered.fallback] == [180, 360, 540, 720]
+        for rendition in rendered.webp:
+            stored = open_rendition(rendition.url, settings.MEDIA_ROOT)
+            assert stored.format == "WEBP"
+            assert stored.size == (rendition.width, rendition.height)
+        for rendition in rendered.fallback:
+            assert open_rendition(rendition.url, settings.MEDIA_ROOT).format == "JPEG"
+            assert rendition.mime_type == "image/jpeg"
+
+    def test_never_upscales_a_small_image(self):
+        film = film_with_poster(image_bytes(500, 750))
+
+        rendered = picture(film.poster)
+
+        assert [r.width for r in rendered.fallback] == [320, 500]
+        assert rendered.largest.height == 750
+
+    def test_transparent_png_falls_back_to_png(self, settings):
+        film = film_with_poster(image_bytes(700, 700, "PNG", mode="RGBA"), name="logo.png")
+
+        rendered = picture(film.poster)
+
+        assert rendered.fallback[0].mime_type == "image/png"
+        assert open_rendition(rendered.fallback[0].url, settings.MEDIA_ROOT).mode == "RGBA"
+
+    def test_made_once_then_read_from_storage_and_cache(self, monkeypatch):
+        film = film_with_poster(image_bytes(1000, 600))
+        first = picture(film.poster)
+
+        def fail(*args, **kwargs):
+            raise AssertionError("renditions were made twice")
+
+        monkeypatch.setattr(images, "make_renditions", fail)
+        assert picture(film.poster) == first  # from the cache
+        cache.clear()
+        assert picture(film.poster) == first  # from the manifest in storage
+
+    def test_missing_original_gives_no_picture_not_an_error(self):
+        film = FilmFactory(poster="posters/gone.jpg")
+
+        assert picture(film.poster) is None
+
+    def test_no_image_gives_none(self):
+        assert picture(FilmFactory().poster) is None
+
+
+class TestUploadChecks:
+    def test_accepts_and_reencodes_jpeg_png_webp(self):
+        for image_format, extension in (("JPEG", "jpg"), ("PNG", "png"), ("WEBP", "webp")):
+            upload = SimpleUploadedFile("photo.bin", image_bytes(300, 200, image_format))
+
+            cleaned = clean_upload(upload)
+
+            assert cleaned.name == f"photo.{extension}"
+            assert Image.open(io.BytesIO(cleaned.read())).format == image_format
+
+    def test_refuses_other_formats_whatever_the_name(self):
+        gif = SimpleUploadedFile("poster.jpg", image_bytes(50, 50, "GIF", mode="L"))
+        text = SimpleUploadedFile("poster.png", b"not an image at all")
+
+        for upload in (gif, text):
+            with pytest.raises(ValidationError) as error:
+                clean_upload(upload)
+            assert error.value.code == "invalid_image"
+            assert "JPEG, PNG or WebP" in error.value.messages[0]
+
+    def test_refuses_a_small_file_claiming_ten_thousand_pixels_square(self, monkeypatch):
+        data = png_claiming(10_000, 10_000)
+        assert len(data) < 15_000
+
+        def no_decoding(self, *args, **kwargs):
+            raise AssertionError("pixels were decoded before the size check")
+
+        monkeypatch.setattr(Image.Image, "load", no_decoding)
+        with pytest.raises(ValidationError) as error:
+            open_checked(SimpleUploadedFile("bomb.png", data))
+        assert error.value.code == "too_many_pixels"
+        assert "10000 × 10000" in error.value.messages[0]
+
+    def test_refuses_files_over_fifteen_megabytes(self):
+        upload = SimpleUploadedFile("huge.jpg", b"\xff\xd8" + b"\0" * (15 * 1024 * 1024))
+
+        with pytest.raises(ValidationError) as error:
+            clean_upload(upload)
+        assert error.value.code == "file_too_large"
+
+    def test_reencoding_strips_gps_exif_and_comments(self):
+        exif = Image.Exif()
+        exif[0x8825] = {2: (51.0, 30.0, 0.0)}  # GPSInfo: a latitude
+        exif[0x010E] = "secret description"
+        jpeg = image_bytes(400, 300, "JPEG", exif=exif, comment=b"smuggled")
+        assert b"smuggled" in jpeg and b"secret description" in jpeg
+
+        cleaned = clean_upload(SimpleUploadedFile("photo.jpg", jpeg)).read()
+
+        assert b"smuggled" not in cleaned and b"secret description" not in cleaned
+        assert not Image.open(io.BytesIO(cleaned)).getexif()
+
+    def test_png_text_chunks_are_dropped(self):
+        from PIL import PngImagePlugin
+
+        info = PngImagePlugin.PngInfo()
+        info.add_text("Comment", "smuggled payload")
+        png = image_bytes(200, 200, "PNG", pnginfo=info)
+
+        cleaned = clean_upload(SimpleUploadedFile("a.png", png)).read()
+
+        assert b"smuggled payload" not in cleaned
+
+    def test_form_field_gives_a_clear_error(self):
+        field = CheckedImageFormField()
+        with pytest.raises(ValidationError) as error:
+            field.clean(SimpleUploadedFile("x.png", png_claiming(9000, 9000)))
+        assert "at most 40 megapixels" in error.value.messages[0]
+
+    def test_model_validation_refuses_a_bad_new_file(self):
+        film = FilmFactory()
+        film.poster = ContentFile(b"GIF89a....", name="sneaky.jpg")
+
+        with pytest.raises(ValidationError) as error:
+            film.full_clean()
+        assert "poster" in error.value.message_dict
+
+
+class TestAdminUpload:
+    def test_bad_poster_is_refused_in_the_admin_with_a_message(self, admin_client):
+        film = FilmFactory()
+        url = f"/admin/reviews/film/{film.pk}/change/"
+        response = admin_client.get(url)
+        assert response.status_code == 200
+
+        bomb = SimpleUploadedFile("poster.png", png_claiming(10_000, 10_000))
+        data = {
+            "title": film.title,
+            "slug": film.slug,
+            "year": film.year,
+            "poster": bomb,
+            "credits-TOTAL_FORMS": 0,
+            "credits-INITIAL_FORMS": 0,
+            "availabilities-TOTAL_FORMS": 0,
+            "availabilities-INITIAL_FORMS": 0,
+        }
+        response = admin_client.post(url, data)
+
+        assert response.status_code == 200
+        assert "at most 40 megapixels" in response.content.decode()
+        film.refresh_from_db()
+        assert not film.poster
+
+    def test_good_poster_is_stored_re_encoded(self, admin_client):
+        film = FilmFactory()
+        url = f"/admin/reviews/film/{film.pk}/change/"
+        jpeg = image_bytes(400, 600, "JPEG", comment=b"from the camera")
+        data = {
+            "title": film.title,
+            "slug": film.slug,
+            "year": film.year,
+            "poster": SimpleUploadedFile("poster.jpeg", jpeg),
+            "credits-TOTAL_FORMS": 0,
+            "credits-INITIAL_FORMS": 0,
+            "availabilities-TOTAL_FORMS": 0,
+            "availabilities-INITIAL_FORMS": 0,
+        }
+        response = admin_client.post(url, data)
+
+        assert response.status_code == 302, response.content.decode()[:2000]
+        film.refresh_from_db()
+        assert film.poster.name.endswith(".jpg")
+        assert b"from the camera" not in film.poster.read()

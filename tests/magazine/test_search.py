@@ -1,0 +1,102 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from reviews.models import Review
+from tests.factories import CriticFactory, FilmFactory, PersonFactory, ReviewFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def search(client, query: str, **params):
+    return client.get("/search/", {"q": query, **params})
+
+
+class TestRanking:
+    def test_headline_and_film_title_outrank_standfirst_and_body(self, client):
+        in_body = ReviewFactory(
+            published=True, headline="A quiet film", body="A tale of lighthouse keepers."
+        )
+        in_standfirst = ReviewFactory(
+            published=True, headline="Storms", standfirst="Lighthouse keepers, at sea."
+        )
+        in_headline = ReviewFactory(published=True, headline="The lighthouse at the edge")
+        in_title = ReviewFactory(published=True, film=FilmFactory(title="The Lighthouse"))
+
+        ranked = list(Review.objects.published().search("lighthouse"))
+
+        assert set(ranked[:2]) == {in_headline, in_title}
+        assert ranked[2:] == [in_standfirst, in_body]
+
+    def test_every_word_must_match(self):
+        both = ReviewFactory(published=True, headline="Ghosts in the tower block")
+        ReviewFactory(published=True, headline="Ghosts of the past")
+
+        assert list(Review.objects.published().search("ghosts tower")) == [both]
+
+    def test_drafts_and_scheduled_reviews_are_never_found(self):
+        ReviewFactory(headline="Secret draft about lighthouses")
+        ReviewFactory(
+            headline="Scheduled lighthouse piece",
+            state=Review.State.PUBLISHED,
+            publish_at=timezone.now() + datetime.timedelta(days=2),
+        )
+
+        assert not Review.objects.published().search("lighthouse").exists()
+
+    def test_empty_query_finds_nothing(self):
+        ReviewFactory(published=True)
+        assert not Review.objects.published().search("  ").exists()
+
+
+class TestSearchPage:
+    def test_shows_where_the_match_was_and_escapes_it(self, client):
+        ReviewFactory(
+            published=True,
+            headline="Harbour lights",
+            standfirst="",
+            body="Early scenes drift. Then the <script>alert(1)</script> lighthouse appears.",
+        )
+
+        response = search(client, "lighthouse")
+
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert "Matched in the review" in html
+        assert "<mark>lighthouse</mark>" in html
+        assert "<script>alert" not in html
+
+    def test_lists_matching_films_critics_and_people(self, client):
+        FilmFactory(title="Strangers on a Train")
+        CriticFactory(person=PersonFactory(name="Ann Stranger"), byline="Ann Stranger")
+        PersonFactory(name="Rob Strangeways")
+
+        html = search(client, "strange").content.decode()
+
+        assert "Strangers on a Train" in html
+        assert "Ann Stranger" in html
+        assert "Rob Strangeways" in html
+
+    def test_results_are_paginated(self, client):
+        for number in range(12):
+            ReviewFactory(published=True, headline=f"Lighthouse {number}")
+
+        first = search(client, "lighthouse")
+        second = search(client, "lighthouse", page=2)
+
+        assert len(first.context["results"]) == 10
+        assert len(second.context["results"]) == 2
+        assert 'href="?q=lighthouse&amp;page=2"' in first.content.decode()
+
+    def test_no_query_and_punctuation_only_do_not_fail(self, client):
+        assert client.get("/search/").status_code == 200
+        response = search(client, "!!!")
+        assert response.status_code == 200
+        assert "Type a word or two" in response.content.decode()
+
+    def test_query_budget_does_not_grow_with_results(self, client, django_assert_max_num_queries):
+        for number in range(25):
+            ReviewFactory(published=True, headline=f"Lighthouse {number}")
+        with django_assert_max_num_queries(6):
+            assert search(client, "lighthouse").status_code == 200
