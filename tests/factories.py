@@ -3,10 +3,30 @@
 import datetime
 
 import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from people.models import Critic, Person
-from reviews.models import Availability, Credit, Film, Genre, Review
+from reviews.models import Availability, Correction, Credit, Film, Genre, Review
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A staff login; `role="Writer"` or `role="Editor"` puts it in that group."""
+
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("password")
+    is_staff = True
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
@@ -92,3 +112,12 @@ class ReviewFactory(factory.django.DjangoModelFactory):
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
             self.tags.add(*extracted)
+
+
+class CorrectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Correction
+
+    review = factory.SubFactory(ReviewFactory, published=True)
+    published_on = datetime.date(2023, 12, 22)
+    text = "An earlier version of this review misspelled the director's name."

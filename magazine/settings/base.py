@@ -4,6 +4,7 @@ Every setting has a safe local default so `make run` works on a fresh machine; p
 sets DEBUG off and must then provide SECRET_KEY (it fails loudly otherwise).
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -137,3 +138,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# How long a shareable review preview link works (see reviews/previews.py).
+REVIEW_PREVIEW_LINK_MAX_AGE = datetime.timedelta(days=7)
+# How often the review form autosaves what is being typed (see reviews/admin.py).
+REVIEW_AUTOSAVE_SECONDS = 60
