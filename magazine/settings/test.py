@@ -16,3 +16,5 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# WhiteNoise warns when the collected-static folder is missing; tests never collect.
+STATIC_ROOT = tempfile.mkdtemp(prefix="magazine-test-static-")
