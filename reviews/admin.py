@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -36,6 +37,8 @@ class AvailabilityInline(admin.TabularInline):
     model = Availability
     extra = 1
     fields = ["kind", "provider", "region", "starts_on", "ends_on", "url", "last_checked"]
+    # Django 6 assumes https for scheme-less links; say so now (silences its deprecation).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Film)
@@ -368,8 +371,12 @@ class ReviewAdmin(admin.ModelAdmin):
             value = request.GET.get(key, fallback)
             if value == "live":
                 return "the saved review now", review.editorial_snapshot()
-            revision = review.revisions.select_related("author").filter(pk=value).first()
-            if not value.isdigit() or revision is None:
+            revision = (
+                review.revisions.select_related("author").filter(pk=value).first()
+                if value.isdigit()
+                else None
+            )
+            if revision is None:
                 raise Http404("No such revision of this review.")
             return str(revision), revision.data
 
