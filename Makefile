@@ -31,6 +31,7 @@ run: install
 	$(PY) manage.py demo_login --url http://$(HOST):$(PORT)
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+test: export DJANGO_SETTINGS_MODULE = magazine.settings.test
 test: install
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
