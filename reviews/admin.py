@@ -1,7 +1,22 @@
-from django.contrib import admin
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.views.decorators.cache import never_cache
 
-from .models import Availability, Credit, Film, Genre, Review
+from . import selectors, services, workflow
+from .diffs import snapshot_diff
+from .models import Availability, Correction, Credit, Film, Genre, Review
+from .previews import preview_link_max_age, preview_url
+from .views import render_review_preview
 
 
 @admin.register(Genre)
@@ -24,12 +39,13 @@ class AvailabilityInline(admin.TabularInline):
     # A link typed without a scheme is taken as https (Django 6's default, asked for now).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = ["kind", "provider", "region", "starts_on", "ends_on", "url", "last_checked"]
+    # Django 6 assumes https for scheme-less links; say so now (silences its deprecation).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Film)
 class FilmAdmin(admin.ModelAdmin):
-    list_display = ["title", "year", "release_date", "runtime_minutes", "updated_at"]
+    list_display = ["title", "year", "release_date", "runtime_minutes", "embargo", "updated_at"]
     list_filter = ["genres", "year"]
     search_fields = ["title", "slug", "source_title", "source_author"]
     prepopulated_fields = {"slug": ["title", "year"]}
@@ -39,11 +55,99 @@ class FilmAdmin(admin.ModelAdmin):
         (None, {"fields": ["title", "slug", "year", "release_date", "runtime_minutes", "genres"]}),
         ("About the film", {"fields": ["synopsis", "poster", "imdb_id"]}),
         ("Source material", {"fields": ["source_title", "source_kind", "source_author"]}),
+        (
+            "Review embargo",
+            {
+                "fields": ["review_embargo_until"],
+                "description": "The moment the distributor allows reviews to appear. Enter it "
+                f"in the desk's time zone, {settings.TIME_ZONE}: an embargo of 09:00 in "
+                "another city must be converted first. No review of this film can be "
+                "published or scheduled before it.",
+            },
+        ),
     ]
+
+    @admin.display(description="Review embargo until", ordering="review_embargo_until")
+    def embargo(self, film: Film) -> str:
+        if film.review_embargo_until is None:
+            return "–"
+        return date_format(timezone.localtime(film.review_embargo_until), "j M Y, H:i T")
+
+
+class ReviewAdminForm(forms.ModelForm):
+    """The review form, carrying the version it was opened at so a stale save is refused."""
+
+    class Meta:
+        model = Review
+        fields = [
+            "film",
+            "critic",
+            "kind",
+            "headline",
+            "slug",
+            "standfirst",
+            "body",
+            "rating",
+            "tags",
+            "version",
+        ]
+        widgets = {"version": forms.HiddenInput}
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is not None and "version" in self.fields:
+            # Locks the row until this request's transaction ends, so two saves cannot race.
+            services.review_check_version(
+                review_id=self.instance.pk, expected_version=cleaned_data.get("version")
+            )
+        return cleaned_data
+
+    @property
+    def is_stale(self) -> bool:
+        return any(error.code == "stale" for error in self.non_field_errors().as_data())
+
+
+class TransitionForm(forms.Form):
+    comment = forms.CharField(
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text="Kept in the review's history; the writer sees it. Required when you "
+        "request changes.",
+    )
+    publish_at = forms.DateTimeField(
+        required=False,
+        label="Publish at",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=f"Only for “Schedule”. Time zone: {settings.TIME_ZONE}.",
+    )
+
+
+class CorrectionInline(admin.TabularInline):
+    """Public correction notes. Kept as written: they can be added, never edited or removed."""
+
+    model = Correction
+    extra = 0
+    fields = ["published_on", "text"]
+    can_delete = False
+    verbose_name = "public correction"
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return (
+            obj is not None
+            and obj.first_published_at is not None
+            and request.user.has_perm("reviews.add_correction")
+        )
 
 
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
+    form = ReviewAdminForm
+    change_form_template = "admin/reviews/review/change_form.html"
+    change_list_template = "admin/reviews/review/change_list.html"
     list_display = ["headline", "film", "critic", "kind", "status", "publish_at", "updated_at"]
     list_filter = ["state", "kind", "critic", "publish_at"]
     list_select_related = ["film", "critic"]
@@ -51,21 +155,294 @@ class ReviewAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["film", "critic"]
     date_hierarchy = "publish_at"
-    readonly_fields = ["first_published_at", "created_at", "updated_at", "word_count"]
+    inlines = [CorrectionInline]
+    readonly_fields = [
+        "status",
+        "publish_at",
+        "first_published_at",
+        "created_at",
+        "updated_at",
+        "word_count",
+    ]
     fieldsets = [
         (None, {"fields": ["film", "critic", "kind", "headline", "slug", "standfirst"]}),
-        ("Text", {"fields": ["body", "rating", "tags"]}),
+        ("Text", {"fields": ["body", "rating", "tags", "version"]}),
         ("Lead image", {"fields": ["lead_image", "lead_image_alt"]}),
-        ("Publication", {"fields": ["state", "publish_at"]}),
+        (
+            "Publication",
+            {
+                "fields": ["status", "publish_at", "first_published_at"],
+                "description": "Use the workflow buttons above the form to move the review "
+                "on: submit, approve, schedule, publish.",
+            },
+        ),
         (
             "Record",
-            {
-                "classes": ["collapse"],
-                "fields": ["first_published_at", "created_at", "updated_at", "word_count"],
-            },
+            {"classes": ["collapse"], "fields": ["created_at", "updated_at", "word_count"]},
         ),
     ]
 
     @admin.display(description="State", ordering="state")
     def status(self, review: Review) -> str:
         return review.status_label
+
+    # Who sees and edits what: the rules live in reviews.workflow.
+    def get_queryset(self, request: HttpRequest):
+        queryset = super().get_queryset(request)
+        if workflow.may_handle_any_review(request.user):
+            return queryset
+        return queryset.owned_by(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or workflow.can_view(request.user, obj))
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        if obj is None:
+            return super().has_change_permission(request)
+        return workflow.can_edit(request.user, obj)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return workflow.can_add(request.user)
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not workflow.may_handle_any_review(request.user):
+            fields.append("critic")
+        return fields
+
+    def save_model(self, request: HttpRequest, obj: Review, form, change: bool) -> None:
+        if not change and not workflow.may_handle_any_review(request.user):
+            obj.critic = request.user.critic
+        services.review_save(
+            review=obj,
+            user=request.user,
+            expected_version=form.cleaned_data.get("version") if change else None,
+            tags=form.cleaned_data.get("tags"),
+        )
+
+    # The workflow around the form: buttons, history, previews, autosave.
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path("desk/", wrap(self.desk_view), name=f"{prefix}_desk"),
+            path(
+                "<path:object_id>/transition/",
+                wrap(self.transition_view),
+                name=f"{prefix}_transition",
+            ),
+            path(
+                "<path:object_id>/revisions/",
+                wrap(self.revisions_view),
+                name=f"{prefix}_revisions",
+            ),
+            path(
+                "<path:object_id>/revisions/compare/",
+                wrap(self.revision_compare_view),
+                name=f"{prefix}_revision_compare",
+            ),
+            path(
+                "<path:object_id>/revisions/<int:revision_id>/restore/",
+                wrap(self.revision_restore_view),
+                name=f"{prefix}_revision_restore",
+            ),
+            path(
+                "<path:object_id>/autosave/",
+                wrap(self.autosave_view),
+                name=f"{prefix}_autosave",
+            ),
+            path(
+                "<path:object_id>/preview/",
+                wrap(never_cache(self.preview_view)),
+                name=f"{prefix}_preview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _review_for(self, request: HttpRequest, object_id: str) -> Review:
+        """The review, or 404 if there is none; 403 if this user may not see it."""
+        try:
+            review = Review.objects.select_related("film", "critic").get(pk=unquote(object_id))
+        except (Review.DoesNotExist, ValueError, ValidationError) as error:
+            raise Http404("No such review.") from error
+        if not self.has_view_permission(request, review):
+            raise PermissionDenied("You may not see this review.")
+        return review
+
+    def _change_url(self, review: Review) -> str:
+        return reverse("admin:reviews_review_change", args=[review.pk])
+
+    def _page(self, request: HttpRequest, template: str, context: dict, status: int = 200):
+        context = {**self.admin_site.each_context(request), "opts": self.opts, **context}
+        return TemplateResponse(request, template, context, status=status)
+
+    def workflow_context(self, request: HttpRequest, review: Review) -> dict:
+        user = request.user
+        return {
+            "review": review,
+            "allowed_transitions": workflow.allowed_transitions(user, review),
+            "transition_form": TransitionForm(),
+            "transitions": review.transitions.select_related("user"),
+            "revision_count": review.revisions.count(),
+            "autosave_newer": selectors.autosave_newer_than_saved(review=review, user=user),
+            "can_edit": workflow.can_edit(user, review),
+            "share_url": (
+                None
+                if review.is_published
+                else request.build_absolute_uri(preview_url(review=review))
+            ),
+            "share_expires": timezone.now() + preview_link_max_age(),
+            "autosave_seconds": settings.REVIEW_AUTOSAVE_SECONDS,
+        }
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        review = self.get_object(request, unquote(object_id))
+        if review is not None:
+            extra_context = {**(extra_context or {}), **self.workflow_context(request, review)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        if change and obj is not None and getattr(form, "is_stale", False):
+            # Show what is saved now against what they typed, so they can merge by hand.
+            typed = obj.editorial_snapshot()
+            stored = Review.objects.get(pk=obj.pk).editorial_snapshot()
+            for name in Review.EDITORIAL_FIELDS:
+                if name in form.data:
+                    typed[name] = form.data[name]
+            context["conflict_diff"] = snapshot_diff(stored, typed)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def transition_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        review = self._review_for(request, object_id)
+        name = request.POST.get("transition", "")
+        form = TransitionForm(request.POST)
+        context = {"title": f"Workflow: {review}", "review": review, "form": form}
+        try:
+            transition = workflow.check(request.user, review, name)
+        except workflow.TransitionNotAllowed as refusal:
+            context["refusal"] = refusal
+            return self._page(request, "admin/reviews/review/transition.html", context, 403)
+        context["transition"] = transition
+        if form.is_valid():
+            try:
+                services.review_transition(
+                    review=review,
+                    user=request.user,
+                    name=name,
+                    comment=form.cleaned_data["comment"],
+                    publish_at=form.cleaned_data["publish_at"],
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                when = ""
+                if review.is_scheduled:
+                    when = (
+                        f" for {date_format(timezone.localtime(review.publish_at), 'j M Y, H:i T')}"
+                    )
+                self.message_user(
+                    request,
+                    f"“{review}”: {transition.label.lower()} done. It is now "
+                    f"{review.status_label.lower()}{when}.",
+                    messages.SUCCESS,
+                )
+                return redirect(self._change_url(review))
+        return self._page(request, "admin/reviews/review/transition.html", context)
+
+    def revisions_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        review = self._review_for(request, object_id)
+        return self._page(
+            request,
+            "admin/reviews/review/revisions.html",
+            {
+                "title": f"Revisions of “{review}”",
+                "review": review,
+                "revisions": review.revisions.select_related("author"),
+                "can_edit": workflow.can_edit(request.user, review),
+            },
+        )
+
+    def revision_compare_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        review = self._review_for(request, object_id)
+
+        def snapshot(key: str, fallback: str) -> tuple[str, dict]:
+            value = request.GET.get(key, fallback)
+            if value == "live":
+                return "the saved review now", review.editorial_snapshot()
+            revision = (
+                review.revisions.select_related("author").filter(pk=value).first()
+                if value.isdigit()
+                else None
+            )
+            if revision is None:
+                raise Http404("No such revision of this review.")
+            return str(revision), revision.data
+
+        older_label, older = snapshot("from", "live")
+        newer_label, newer = snapshot("to", "live")
+        return self._page(
+            request,
+            "admin/reviews/review/revision_compare.html",
+            {
+                "title": f"Changes to “{review}”",
+                "review": review,
+                "older_label": older_label,
+                "newer_label": newer_label,
+                "diff": snapshot_diff(older, newer),
+            },
+        )
+
+    def revision_restore_view(
+        self, request: HttpRequest, object_id: str, revision_id: int
+    ) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        review = self._review_for(request, object_id)
+        revision = review.revisions.filter(pk=revision_id).first()
+        if revision is None:
+            raise Http404("No such revision of this review.")
+        try:
+            services.review_restore_revision(review=review, revision=revision, user=request.user)
+        except ValidationError as error:
+            self.message_user(request, f"Not restored: {' '.join(error.messages)}", messages.ERROR)
+            return redirect("admin:reviews_review_revisions", review.pk)
+        self.message_user(
+            request,
+            f"Restored the text of {revision}. The previous text is kept as a revision too.",
+            messages.SUCCESS,
+        )
+        return redirect(self._change_url(review))
+
+    def autosave_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        review = self._review_for(request, object_id)
+        data = {
+            name: request.POST[name] for name in Review.EDITORIAL_FIELDS if name in request.POST
+        }
+        revision = services.review_autosave(review=review, user=request.user, data=data)
+        if revision is None:
+            return JsonResponse({"saved": False, "message": "No changes since the last autosave."})
+        at = date_format(timezone.localtime(revision.created_at), "H:i T")
+        return JsonResponse(
+            {"saved": True, "revision": revision.pk, "message": f"Draft autosaved at {at}."}
+        )
+
+    def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        self._review_for(request, object_id)
+        review = Review.objects.for_page().get(pk=unquote(object_id))
+        return render_review_preview(request, review, shared=False)
+
+    def desk_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied("You may not see the editorial desk.")
+        return self._page(
+            request,
+            "admin/reviews/review/desk.html",
+            {"title": "Editorial desk", "desk": selectors.desk_for(request.user)},
+        )

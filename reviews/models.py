@@ -113,6 +113,12 @@ class Film(TimestampedModel):
         help_text="From the film's IMDb address, e.g. tt21192142. Tells search engines which "
         "film this is.",
     )
+    review_embargo_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="No review of this film can be published or scheduled before this moment "
+        "(the distributor's embargo). Leave empty when there is none.",
+    )
 
     objects = FilmManager()
 
@@ -181,6 +187,10 @@ class Film(TimestampedModel):
         if kind:
             return f"{text} ({kind})"
         return text
+
+    def embargo_blocks(self, moment: datetime.datetime) -> bool:
+        """True when a review of this film may not go out at `moment`."""
+        return self.review_embargo_until is not None and moment < self.review_embargo_until
 
     def where_to_watch(self, today: datetime.date | None = None) -> WhereToWatch:
         return where_to_watch(
@@ -321,6 +331,28 @@ class ReviewQuerySet(models.QuerySet):
         """
         return self.filter(state=Review.State.PUBLISHED, publish_at__lte=now or timezone.now())
 
+    def scheduled(self, now: datetime.datetime | None = None) -> ReviewQuerySet:
+        """Published reviews whose publish time is still ahead: readers cannot see them yet."""
+        return self.filter(state=Review.State.PUBLISHED, publish_at__gt=now or timezone.now())
+
+    def in_review(self) -> ReviewQuerySet:
+        return self.filter(state=Review.State.IN_REVIEW)
+
+    def approved(self) -> ReviewQuerySet:
+        return self.filter(state=Review.State.APPROVED)
+
+    def drafts_of(self, user) -> ReviewQuerySet:
+        """Drafts this user writes (as the critic) or has worked on (a revision of theirs)."""
+        return (
+            self.filter(state=Review.State.DRAFT)
+            .filter(models.Q(critic__user=user) | models.Q(revisions__author=user))
+            .distinct()
+        )
+
+    def owned_by(self, user) -> ReviewQuerySet:
+        """Reviews whose critic is this login (what a writer may see in the admin)."""
+        return self.filter(critic__user=user)
+
     def latest_first(self) -> ReviewQuerySet:
         return self.order_by("-publish_at", "-pk")
 
@@ -383,6 +415,7 @@ class ReviewQuerySet(models.QuerySet):
         """Everything a review page shows, in a fixed number of queries."""
         return self.select_related("film", "critic__person").prefetch_related(
             "tags",
+            "corrections",
             "film__genres",
             models.Prefetch("film__credits", queryset=Credit.objects.select_related("person")),
             "film__availabilities",
@@ -486,6 +519,11 @@ class Review(TimestampedModel):
         "and Paul Mescal on a night bus”. Required with a lead image.",
     )
     search_vector = SearchVectorField(null=True, editable=False)
+    version = models.PositiveIntegerField(
+        default=1,
+        help_text="Goes up by one on every saved edit, so a save made from a stale copy is "
+        "refused instead of overwriting someone else's work.",
+    )
 
     objects = ReviewManager()
 
@@ -494,6 +532,12 @@ class Review(TimestampedModel):
         indexes = [
             models.Index(fields=["state", "publish_at"], name="review_visibility"),
             SearchVectorIndex(fields=["search_vector"], name="review_search"),
+        ]
+        permissions = [
+            ("submit_review", "Can submit a review for editing"),
+            ("approve_review", "Can approve a review or send it back with changes"),
+            ("publish_review", "Can publish, schedule and unpublish a review"),
+            ("edit_any_review", "Can edit reviews by any critic, in any state"),
         ]
 
     def __str__(self) -> str:
@@ -611,3 +655,61 @@ class ReviewRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.review} – {self.get_source_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ReviewTransition(models.Model):
+    """One move of a review through the workflow: who, when, from where to where, and why.
+
+    Statuses are as editors say them, so a scheduled review shows as “scheduled”.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        APPROVED = "approved", "Approved"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="transitions")
+    name = models.CharField(max_length=30, help_text="The workflow move, e.g. “approve”.")
+    from_status = models.CharField(max_length=20, choices=Status.choices)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="review_transitions",
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    comment = models.TextField(blank=True)
+    publish_at = models.DateTimeField(
+        null=True, blank=True, help_text="For publish and schedule: when it goes out."
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.review}: {self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class Correction(models.Model):
+    """A public note on a published review (“Updated 22 Dec: …”). Corrections are kept."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="corrections")
+    published_on = models.DateField(
+        default=timezone.localdate, help_text="The date readers see beside the note."
+    )
+    text = models.TextField(
+        help_text="What was corrected, in a sentence or two, e.g. “An earlier version gave the "
+        "wrong release year.”"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["published_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Correction to {self.review} ({self.published_on})"

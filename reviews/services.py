@@ -2,10 +2,23 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+import datetime
+from decimal import Decimal
 
-from .models import Review, ReviewRevision
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from . import workflow
+from .models import Review, ReviewRevision, ReviewTransition
+
+User = AbstractBaseUser | AnonymousUser
+
+
+class StaleReviewError(ValidationError):
+    """The save was made from a copy older than the stored review; nothing was written."""
 
 
 @transaction.atomic
@@ -22,3 +35,221 @@ def revision_create(
         source=source,
         data=review.editorial_snapshot(),
     )
+
+
+def _describe_moment(moment: datetime.datetime) -> str:
+    """“5 Jan 2024, 09:00 UTC”: a time as editors read it, with its time zone."""
+    return date_format(timezone.localtime(moment), "j M Y, H:i T")
+
+
+def _stale_message(current: Review, expected_version: int | None) -> str:
+    latest = current.revisions.exclude(source=ReviewRevision.Source.AUTOSAVE).first()
+    who = ""
+    if latest is not None:
+        name = latest.author.get_username() if latest.author else "an import"
+        who = f" by {name} at {_describe_moment(latest.created_at)}"
+    return (
+        f"Not saved: this review was changed{who} after you opened it (your copy is version "
+        f"{expected_version}, the saved review is version {current.version}). Your text is "
+        "still in the form below: copy what you need, then reload the review and apply your "
+        "changes to the latest version."
+    )
+
+
+@transaction.atomic
+def review_check_version(*, review_id: int, expected_version: int | None) -> Review:
+    """The stored review, locked; raises StaleReviewError if it is not at `expected_version`."""
+    current = Review.objects.select_for_update().select_related("critic").get(pk=review_id)
+    if expected_version != current.version:
+        raise StaleReviewError(_stale_message(current, expected_version), code="stale")
+    return current
+
+
+@transaction.atomic
+def review_save(
+    *,
+    review: Review,
+    user: User | None,
+    expected_version: int | None = None,
+    tags: list[str] | None = None,
+) -> Review:
+    """Save an edit of the editorial fields and keep a revision of it.
+
+    Refuses (StaleReviewError, nothing written) when `expected_version` is not the stored
+    version. Never moves the review through the workflow: state and publish times stay as
+    stored. `user=None` is the system (an import); a user must be allowed to edit.
+    """
+    if review.pk is not None:
+        current = Review.objects.select_for_update().select_related("critic").get(pk=review.pk)
+        if user is not None and not workflow.can_edit(user, current):
+            raise PermissionDenied("You may not edit this review in its current state.")
+        if expected_version is not None:
+            review_check_version(review_id=review.pk, expected_version=expected_version)
+        review.version = current.version + 1
+        review.state = current.state
+        review.publish_at = current.publish_at
+        review.first_published_at = current.first_published_at
+    else:
+        if user is not None and not workflow.can_add(user):
+            raise PermissionDenied("You may not add reviews.")
+        review.version = 1
+        review.state = Review.State.DRAFT
+    writer = user is not None and not workflow.may_handle_any_review(user)
+    if writer and review.critic.user_id != user.pk:
+        raise PermissionDenied("Writers file reviews under their own byline only.")
+    review.full_clean()
+    review.save()
+    if tags is not None:
+        review.tags.set(tags)
+    revision_create(review=review, user=user, source=ReviewRevision.Source.EDIT)
+    return review
+
+
+def review_autosave(*, review: Review, user: User, data: dict) -> ReviewRevision | None:
+    """Keep what is being typed as an autosave revision; the live review is never touched.
+
+    Returns None when nothing differs from the latest autosave of this user (no new row).
+    """
+    if not workflow.can_edit(user, review):
+        raise PermissionDenied("You may not edit this review in its current state.")
+    snapshot = review.editorial_snapshot()
+    for name in Review.EDITORIAL_FIELDS:
+        if name in data and data[name] is not None:
+            snapshot[name] = str(data[name])
+    if snapshot["rating"] == "":
+        snapshot["rating"] = None
+    if snapshot["kind"] not in Review.Kind.values:
+        snapshot["kind"] = review.kind
+    latest = review.revisions.filter(author=user, source=ReviewRevision.Source.AUTOSAVE).first()
+    if latest is not None and latest.data == snapshot:
+        return None
+    return ReviewRevision.objects.create(
+        review=review, author=user, source=ReviewRevision.Source.AUTOSAVE, data=snapshot
+    )
+
+
+@transaction.atomic
+def review_restore_revision(*, review: Review, revision: ReviewRevision, user: User) -> Review:
+    """Put an earlier revision's text back as the live text; the restore is a new revision."""
+    if revision.review_id != review.pk:
+        raise ValidationError("That revision belongs to another review.")
+    current = Review.objects.select_for_update().select_related("critic").get(pk=review.pk)
+    if not workflow.can_edit(user, current):
+        raise PermissionDenied("You may not edit this review in its current state.")
+    data = revision.data
+    for name in ("headline", "slug", "standfirst", "body", "kind"):
+        setattr(current, name, data.get(name, getattr(current, name)))
+    current.rating = None if data.get("rating") in (None, "") else Decimal(data["rating"])
+    current.version += 1
+    current.full_clean()
+    current.save()
+    current.tags.set(data.get("tags", []))
+    revision_create(review=current, user=user, source=ReviewRevision.Source.RESTORE)
+    review.refresh_from_db()
+    return current
+
+
+@transaction.atomic
+def review_transition(
+    *,
+    review: Review,
+    user: User,
+    name: str,
+    comment: str = "",
+    publish_at: datetime.datetime | None = None,
+) -> ReviewTransition:
+    """Make one workflow move and log it; raises TransitionNotAllowed or ValidationError.
+
+    Works on the stored row (locked), so a stale instance cannot undo someone else's move.
+    """
+    now = timezone.now()
+    locked = Review.objects.select_for_update().select_related("film", "critic").get(pk=review.pk)
+    transition = workflow.check(user, locked, name)
+    from_status = workflow.status_of(locked)
+    comment = (comment or "").strip()
+    if transition.needs_comment and not comment:
+        raise ValidationError(
+            {"comment": "Say what should change: the writer sees this comment."}, code="required"
+        )
+
+    if name in ("publish", "schedule"):
+        goes_out = now
+        if name == "schedule":
+            if publish_at is None:
+                raise ValidationError({"publish_at": "Give the date and time it should go out."})
+            if publish_at <= now:
+                raise ValidationError(
+                    {
+                        "publish_at": "Pick a time in the future; to publish at once, use "
+                        "“Publish now”."
+                    }
+                )
+            goes_out = publish_at
+        film = locked.film
+        if film.embargo_blocks(goes_out):
+            raise ValidationError(
+                {
+                    "publish_at": f"The review embargo on {film} lifts at "
+                    f"{_describe_moment(film.review_embargo_until)}; no review of it can go "
+                    "out before then. Schedule it for that time or later."
+                },
+                code="embargo",
+            )
+        locked.publish_at = goes_out
+        if locked.first_published_at is None or locked.first_published_at > now:
+            locked.first_published_at = goes_out
+    elif name == "unpublish":
+        if from_status == ReviewTransition.Status.SCHEDULED:
+            # It never went out: forget the cancelled time rather than claim a publication.
+            locked.publish_at = None
+            if locked.first_published_at is not None and locked.first_published_at > now:
+                locked.first_published_at = None
+    elif transition.target == Review.State.DRAFT:
+        locked.publish_at = None
+
+    locked.state = transition.target
+    locked.full_clean()
+    locked.save(update_fields=["state", "publish_at", "first_published_at"])
+    for field in ("state", "publish_at", "first_published_at", "updated_at"):
+        setattr(review, field, getattr(locked, field))
+    return ReviewTransition.objects.create(
+        review=locked,
+        name=name,
+        from_status=from_status,
+        to_status=workflow.status_of(locked),
+        user=user if user.is_authenticated else None,
+        comment=comment,
+        publish_at=locked.publish_at if name in ("publish", "schedule") else None,
+    )
+
+
+def review_submit(*, review: Review, user: User, comment: str = "") -> ReviewTransition:
+    return review_transition(review=review, user=user, name="submit", comment=comment)
+
+
+def review_request_changes(*, review: Review, user: User, comment: str) -> ReviewTransition:
+    return review_transition(review=review, user=user, name="request_changes", comment=comment)
+
+
+def review_approve(*, review: Review, user: User, comment: str = "") -> ReviewTransition:
+    return review_transition(review=review, user=user, name="approve", comment=comment)
+
+
+def review_publish(*, review: Review, user: User, comment: str = "") -> ReviewTransition:
+    return review_transition(review=review, user=user, name="publish", comment=comment)
+
+
+def review_schedule(
+    *, review: Review, user: User, publish_at: datetime.datetime, comment: str = ""
+) -> ReviewTransition:
+    return review_transition(
+        review=review, user=user, name="schedule", comment=comment, publish_at=publish_at
+    )
+
+
+def review_unpublish(*, review: Review, user: User, comment: str = "") -> ReviewTransition:
+    return review_transition(review=review, user=user, name="unpublish", comment=comment)
+
+
+def review_return_to_draft(*, review: Review, user: User, comment: str = "") -> ReviewTransition:
+    return review_transition(review=review, user=user, name="return_to_draft", comment=comment)

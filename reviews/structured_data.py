@@ -71,7 +71,6 @@ def review_data(review: Review, absolute: Absolute) -> dict:
         "@type": "Review",
         "name": review.headline,
         "url": absolute(review.get_absolute_url()),
-        "datePublished": review.publish_at.isoformat(),
         "dateModified": review.updated_at.isoformat(),
         "author": {
             "@type": "Person",
@@ -83,6 +82,8 @@ def review_data(review: Review, absolute: Absolute) -> dict:
         "inLanguage": settings.LANGUAGE_CODE,
         "wordCount": review.word_count,
     }
+    if review.publish_at:  # previews of unpublished reviews have no date yet
+        data["datePublished"] = review.publish_at.isoformat()
     if review.standfirst:
         data["description"] = review.standfirst
     if review.rating is not None:

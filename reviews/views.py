@@ -1,13 +1,33 @@
 """Public pages for films, reviews, critics and people. Thin: the rules live in the models."""
 
 from django.db.models import Prefetch, QuerySet
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
 from people.models import Critic, Person
 
+from . import workflow
 from .models import Credit, Film, Review
+from .previews import PreviewLinkExpired, PreviewLinkInvalid, preview_review_id
 from .structured_data import film_data, review_data
+
+
+def review_page_context(review: Review, request: HttpRequest) -> dict:
+    """What the review page shows beside the review itself (public page and previews alike)."""
+    return {
+        "review": review,
+        "structured_data": review_data(review, request.build_absolute_uri),
+        "where_to_watch": review.film.where_to_watch(),
+        "other_reviews": (
+            Review.objects.published()
+            .for_listing()
+            .filter(film=review.film)
+            .exclude(pk=review.pk)
+            .latest_first()
+        ),
+    }
 
 
 class ReviewDetailView(DetailView):
@@ -18,17 +38,40 @@ class ReviewDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        review = self.object
-        context["where_to_watch"] = review.film.where_to_watch()
-        context["other_reviews"] = (
-            Review.objects.published()
-            .for_listing()
-            .filter(film=review.film)
-            .exclude(pk=review.pk)
-            .latest_first()
-        )
-        context["structured_data"] = review_data(review, self.request.build_absolute_uri)
+        context.update(review_page_context(self.object, self.request))
         return context
+
+
+def render_review_preview(request: HttpRequest, review: Review, *, shared: bool) -> HttpResponse:
+    """The review exactly as readers will see it, with a preview banner; never indexed."""
+    context = review_page_context(review, request)
+    context["preview"] = {"shared": shared, "status": workflow.status_of(review)}
+    response = render(request, "reviews/review_detail.html", context)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@never_cache
+def review_preview(request: HttpRequest, token: str) -> HttpResponse:
+    """A shared preview link: works until it expires or the review is published."""
+    try:
+        review_id = preview_review_id(token)
+    except PreviewLinkExpired:
+        return _preview_link_refused(request, "expired", status=403)
+    except PreviewLinkInvalid:
+        return _preview_link_refused(request, "invalid", status=404)
+    review = Review.objects.for_page().filter(pk=review_id).first()
+    if review is None:
+        return _preview_link_refused(request, "invalid", status=404)
+    if review.is_published:
+        return redirect(review)
+    return render_review_preview(request, review, shared=True)
+
+
+def _preview_link_refused(request: HttpRequest, reason: str, *, status: int) -> HttpResponse:
+    response = render(request, "reviews/preview_refused.html", {"reason": reason}, status=status)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 class FilmDetailView(DetailView):

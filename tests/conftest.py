@@ -1,5 +1,10 @@
+import importlib
+
 import pytest
+from django.apps import apps
 from django.core.cache import cache
+
+from tests.factories import CriticFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -10,3 +15,43 @@ def _media_root(settings, tmp_path):
     """
     settings.MEDIA_ROOT = tmp_path / "media"
     cache.clear()
+
+
+@pytest.fixture
+def roles(db):
+    """The Writer and Editor groups, made by the same code as the data migration.
+
+    A migrated test database has them already; a flushed one (live_server tests) gets them back.
+    """
+    migration = importlib.import_module("reviews.migrations.0005_workflow_roles")
+    migration.create_roles(apps)
+
+
+@pytest.fixture
+def writer(roles):
+    """A writer with a login, linked to their own critic byline."""
+    user = UserFactory(username="writer", role="Writer")
+    CriticFactory(user=user)
+    return user
+
+
+@pytest.fixture
+def other_writer(roles):
+    user = UserFactory(username="other-writer", role="Writer")
+    CriticFactory(user=user)
+    return user
+
+
+@pytest.fixture
+def editor(roles):
+    """An editor who also writes under a byline, so “own review” means something for them."""
+    user = UserFactory(username="editor", role="Editor")
+    CriticFactory(user=user)
+    return user
+
+
+@pytest.fixture
+def superuser(db):
+    user = UserFactory(username="chief", is_superuser=True)
+    CriticFactory(user=user)
+    return user

@@ -3,10 +3,37 @@
 import datetime
 
 import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from people.models import Critic, Person
-from reviews.models import Availability, Credit, Film, Genre, Review
+from reviews.models import Availability, Correction, Credit, Film, Genre, Review
+
+# Long enough for the production password validators; browser tests type it in.
+PASSWORD = "correct horse battery staple"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    """A staff login; `role="Writer"` or `role="Editor"` puts it in that group."""
+
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
+    password = factory.django.Password(PASSWORD)
+    is_staff = True
+
+    class Params:
+        superuser = factory.Trait(is_staff=True, is_superuser=True)
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
@@ -94,18 +121,13 @@ class ReviewFactory(factory.django.DjangoModelFactory):
             self.tags.add(*extracted)
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class CorrectionFactory(factory.django.DjangoModelFactory):
     class Meta:
-        model = "auth.User"
-        django_get_or_create = ["username"]
-        skip_postgeneration_save = True
+        model = Correction
 
-    username = factory.Sequence(lambda n: f"user{n}")
-    email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
-    password = factory.django.Password("correct horse battery staple")
-
-    class Params:
-        superuser = factory.Trait(is_staff=True, is_superuser=True)
+    review = factory.SubFactory(ReviewFactory, published=True)
+    published_on = datetime.date(2023, 12, 22)
+    text = "An earlier version of this review misspelled the director's name."
 
 
 def image_bytes(

@@ -5,6 +5,7 @@ sets DEBUG off and must then provide SECRET_KEY (it fails loudly otherwise). The
 environment is documented, variable by variable, in docs/deploy.md.
 """
 
+import datetime
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -258,3 +259,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# How long a shareable review preview link works (see reviews/previews.py).
+REVIEW_PREVIEW_LINK_MAX_AGE = datetime.timedelta(days=7)
+# How often the review form autosaves what is being typed (see reviews/admin.py).
+REVIEW_AUTOSAVE_SECONDS = 60

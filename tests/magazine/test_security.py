@@ -374,7 +374,7 @@ def test_a_deactivated_accounts_open_session_is_refused(client, db):
 
 
 def test_admin_is_for_staff_only(client, db):
-    client.force_login(UserFactory(username="reader"))
+    client.force_login(UserFactory(username="reader", is_staff=False))
 
     response = client.get("/admin/")
 

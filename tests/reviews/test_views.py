@@ -91,7 +91,9 @@ class TestReviewPage:
         AvailabilityFactory.create_batch(1 + n_extra // 5, film=film)
         review = published_review(film=film, tags=[f"tag {i}" for i in range(1 + n_extra)])
         published_review(film=film)  # another critic's review of the same film
-        with django_assert_max_num_queries(6):
+        with django_assert_max_num_queries(
+            7
+        ):  # review, tags, corrections, genres, credits, windows, others
             response = client.get(review.get_absolute_url())
         assert response.status_code == 200
 

@@ -1,0 +1,379 @@
+"""The workflow through admin HTTP requests: the same permission matrix, the buttons offered,
+crafted POSTs refused, stale saves, revisions, autosave, the desk and the index counts."""
+
+import datetime
+import re
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from reviews import services
+from reviews.models import Review, ReviewRevision
+from reviews.workflow import TRANSITIONS
+from tests.factories import CriticFactory, FilmFactory, ReviewFactory
+
+from .workflow_cases import (
+    CASES,
+    case_id,
+    expected_allowed,
+    make_user,
+    review_for,
+    transition_arguments,
+)
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime.datetime(2023, 12, 19, 15, 0, tzinfo=datetime.UTC)
+
+
+def transition_url(review):
+    return reverse("admin:reviews_review_transition", args=[review.pk])
+
+
+def change_url(review):
+    return reverse("admin:reviews_review_change", args=[review.pk])
+
+
+def form_data(review, **changes):
+    """What the review change form posts, as a browser would send it."""
+    data = {
+        "film": review.film_id,
+        "critic": review.critic_id,
+        "kind": review.kind,
+        "headline": review.headline,
+        "slug": review.slug,
+        "standfirst": review.standfirst,
+        "body": review.body,
+        "rating": "" if review.rating is None else str(review.rating),
+        "tags": "",
+        "version": review.version,
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
+        "corrections-MIN_NUM_FORMS": "0",
+        "corrections-MAX_NUM_FORMS": "1000",
+        "_continue": "Save and continue editing",
+    }
+    data.update(changes)
+    return data
+
+
+def offered_buttons(response) -> set[str]:
+    return set(re.findall(r'name="transition" value="(\w+)"', response.text))
+
+
+@pytest.mark.parametrize(("role", "name", "own"), CASES, ids=[case_id(c) for c in CASES])
+def test_permission_matrix_through_admin_requests(client, roles, role, name, own):
+    user = make_user(role)
+    review = review_for(user, name, own)
+    before = (review.state, review.publish_at)
+    if role != "anonymous":
+        client.force_login(user)
+    arguments = transition_arguments(name)
+    post = {"transition": name, "comment": arguments["comment"]}
+    if arguments["publish_at"]:
+        post["publish_at"] = arguments["publish_at"].strftime("%Y-%m-%dT%H:%M")
+
+    response = client.post(transition_url(review), post)
+    review.refresh_from_db()
+
+    if expected_allowed(role, name, own):
+        assert response.status_code == 302
+        assert response["Location"] == change_url(review)
+        assert review.state == TRANSITIONS[name].target
+        assert review.transitions.get().user == user
+    else:
+        if role == "anonymous":
+            assert response.status_code == 302
+            assert "/admin/login/" in response["Location"]
+        else:
+            assert response.status_code == 403
+        assert (review.state, review.publish_at) == before
+        assert not review.transitions.exists()
+
+
+BUTTON_CASES = [
+    (role, own, state)
+    for role in ("writer", "editor", "superuser")
+    for own in (True, False)
+    for state in ("draft", "in_review", "approved", "published", "unpublished")
+    if not (role == "writer" and not own)  # a writer cannot open others' reviews at all
+]
+
+
+@pytest.mark.parametrize(("role", "own", "state"), BUTTON_CASES)
+def test_the_change_page_offers_exactly_the_allowed_buttons(client, roles, role, own, state):
+    user = make_user(role)
+    publish_at = NOW if state in {"published", "unpublished"} else None
+    review = ReviewFactory(
+        critic=user.critic if own else CriticFactory(), state=state, publish_at=publish_at
+    )
+    client.force_login(user)
+    response = client.get(change_url(review))
+    assert response.status_code == 200
+    expected = {
+        name
+        for name, transition in TRANSITIONS.items()
+        if state in transition.sources and expected_allowed(role, name, own)
+    }
+    assert offered_buttons(response) == expected
+
+
+def test_a_writer_cannot_open_someone_elses_review(client, writer):
+    review = ReviewFactory()
+    client.force_login(writer)
+    response = client.get(change_url(review))
+    assert response.status_code == 302  # the admin's “does not exist” redirect
+    assert review.headline not in client.get(reverse("admin:reviews_review_changelist")).text
+
+
+def test_a_writer_sees_the_editors_comment_on_their_review(client, writer, editor):
+    review = ReviewFactory(critic=writer.critic, state=Review.State.IN_REVIEW)
+    services.review_request_changes(
+        review=review, user=editor, comment="Cut the plot summary in half."
+    )
+    client.force_login(writer)
+    response = client.get(change_url(review))
+    assert "Cut the plot summary in half." in response.text
+    assert "In review → Draft" in response.text
+
+
+def test_a_crafted_state_in_the_change_form_is_ignored(client, editor):
+    review = ReviewFactory(state=Review.State.DRAFT)
+    client.force_login(editor)
+    response = client.post(
+        change_url(review), form_data(review, state="published", publish_at="2023-01-01 00:00")
+    )
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert (review.state, review.publish_at) == (Review.State.DRAFT, None)
+
+
+def test_a_writer_cannot_save_their_review_once_submitted(client, writer):
+    review = ReviewFactory(critic=writer.critic, state=Review.State.IN_REVIEW)
+    client.force_login(writer)
+    response = client.post(change_url(review), form_data(review, body="Sneaky edit"))
+    assert response.status_code == 403
+    review.refresh_from_db()
+    assert review.body != "Sneaky edit"
+
+
+def test_a_writer_adds_a_review_under_their_own_byline(client, writer):
+    film = FilmFactory()
+    someone_else = CriticFactory()
+    client.force_login(writer)
+    data = form_data(
+        Review(film=film, critic=someone_else, headline="New", slug="new", body="Text."),
+        version="1",
+    )
+    response = client.post(reverse("admin:reviews_review_add"), data)
+    assert response.status_code == 302
+    review = Review.objects.get(slug="new")
+    assert review.critic == writer.critic
+    assert review.state == Review.State.DRAFT
+    assert review.revisions.get().author == writer
+
+
+class TestTransitionForm:
+    def test_request_changes_without_a_comment_shows_the_error_and_changes_nothing(
+        self, client, editor
+    ):
+        review = ReviewFactory(state=Review.State.IN_REVIEW)
+        client.force_login(editor)
+        response = client.post(
+            transition_url(review), {"transition": "request_changes", "comment": ""}
+        )
+        assert response.status_code == 200
+        assert "Say what should change" in response.text
+        review.refresh_from_db()
+        assert review.state == Review.State.IN_REVIEW
+
+    def test_the_embargo_refusal_explains_itself_and_keeps_the_comment(self, client, editor):
+        lifts = datetime.datetime(2023, 12, 22, 9, 0, tzinfo=datetime.UTC)
+        review = ReviewFactory(
+            film=FilmFactory(title="Strangers", review_embargo_until=lifts),
+            state=Review.State.APPROVED,
+        )
+        client.force_login(editor)
+        with time_machine.travel(NOW, tick=False):
+            page = client.get(change_url(review))
+            response = client.post(
+                transition_url(review),
+                {
+                    "transition": "schedule",
+                    "publish_at": "2023-12-21T09:00",
+                    "comment": "For Thursday's issue",
+                },
+            )
+        assert "Embargo: no review of <cite>Strangers</cite>" in page.text
+        assert response.status_code == 200
+        assert "lifts at 22 Dec 2023, 09:00 UTC" in response.text
+        assert "For Thursday&#x27;s issue" in response.text
+        review.refresh_from_db()
+        assert review.state == Review.State.APPROVED
+
+    def test_a_move_made_stale_by_someone_else_gets_a_clear_403(self, client, editor):
+        review = ReviewFactory(state=Review.State.IN_REVIEW)
+        services.review_approve(review=review, user=editor)
+        client.force_login(editor)
+        response = client.post(transition_url(review), {"transition": "approve"})
+        assert response.status_code == 403
+        assert "the review is approved" in response.text
+
+    def test_get_is_not_allowed(self, client, editor):
+        client.force_login(editor)
+        assert client.get(transition_url(ReviewFactory())).status_code == 405
+
+
+class TestStaleSave:
+    def test_the_second_save_from_a_stale_copy_is_refused_and_the_text_shown_back(
+        self, client, editor, superuser
+    ):
+        review = ReviewFactory(body="Original paragraph.")
+        stale = form_data(review, body="My careful rewrite of the paragraph.")
+
+        client.force_login(superuser)
+        first = client.post(change_url(review), form_data(review, body="Their quick fix."))
+        assert first.status_code == 302
+
+        client.force_login(editor)
+        response = client.post(change_url(review), stale)
+        assert response.status_code == 200
+        assert "Not saved: this review was changed by chief" in response.text
+        assert "My careful rewrite of the paragraph.</textarea>" in response.text
+        assert "someone else saved this review first" in response.text
+        review.refresh_from_db()
+        assert (review.body, review.version) == ("Their quick fix.", 2)
+
+    def test_a_save_from_the_current_copy_goes_through(self, client, editor):
+        review = ReviewFactory()
+        client.force_login(editor)
+        response = client.post(change_url(review), form_data(review, body="Fresh."))
+        assert response.status_code == 302
+        review.refresh_from_db()
+        assert (review.body, review.version) == ("Fresh.", 2)
+
+
+class TestRevisionsInTheAdmin:
+    def test_list_compare_and_restore(self, client, editor):
+        review = ReviewFactory(body="First line.\nSecond line.")
+        client.force_login(editor)
+        client.post(change_url(review), form_data(review, body="First line.\nChanged line."))
+        review.refresh_from_db()
+        client.post(change_url(review), form_data(review, body="Something else entirely."))
+        older, newer = review.revisions.order_by("created_at", "pk")
+
+        listing = client.get(reverse("admin:reviews_review_revisions", args=[review.pk]))
+        assert listing.text.count("<td>Edit</td>") == 2
+        compare = client.get(
+            reverse("admin:reviews_review_revision_compare", args=[review.pk]),
+            {"from": older.pk, "to": newer.pk},
+        )
+        assert (
+            '<div class="diff-removed"><span class="visually-hidden">Removed: </span>'
+            "Changed line.</div>" in compare.text
+        )
+        assert "Something else entirely." in compare.text
+
+        response = client.post(
+            reverse("admin:reviews_review_revision_restore", args=[review.pk, older.pk])
+        )
+        assert response.status_code == 302
+        review.refresh_from_db()
+        assert review.body == "First line.\nChanged line."
+        assert review.revisions.first().source == ReviewRevision.Source.RESTORE
+
+    def test_compare_with_an_unknown_revision_is_a_404(self, client, editor):
+        review = ReviewFactory()
+        client.force_login(editor)
+        url = reverse("admin:reviews_review_revision_compare", args=[review.pk])
+        assert client.get(url, {"from": "999999"}).status_code == 404
+        assert client.get(url, {"from": "x"}).status_code == 404
+
+
+class TestAutosaveEndpoint:
+    def test_autosave_keeps_a_revision_and_reopening_offers_it(self, client, writer):
+        review = ReviewFactory(critic=writer.critic, body="Saved.")
+        client.force_login(writer)
+        page = client.get(change_url(review))
+        assert 'id="review-autosave"' in page.text
+        response = client.post(
+            reverse("admin:reviews_review_autosave", args=[review.pk]),
+            {"body": "Typed before the tab closed.", "headline": review.headline},
+        )
+        assert response.status_code == 200
+        assert response.json()["saved"] is True
+        review.refresh_from_db()
+        assert review.body == "Saved."
+        reopened = client.get(change_url(review))
+        assert "newer than the saved text" in reopened.text
+        assert "Restore the autosaved version" in reopened.text
+
+    def test_autosave_is_refused_for_a_review_the_user_may_not_edit(self, client, writer):
+        review = ReviewFactory(critic=writer.critic, state=Review.State.IN_REVIEW)
+        client.force_login(writer)
+        response = client.post(
+            reverse("admin:reviews_review_autosave", args=[review.pk]), {"body": "x"}
+        )
+        assert response.status_code == 403
+        assert not review.revisions.exists()
+
+
+class TestDesk:
+    def test_the_desk_lists_each_pile_with_times(
+        self, client, editor, django_assert_max_num_queries
+    ):
+        with time_machine.travel(NOW, tick=False):
+            ReviewFactory(headline="Waiting one", state=Review.State.IN_REVIEW)
+            ReviewFactory(headline="Approved one", state=Review.State.APPROVED)
+            scheduled = ReviewFactory(headline="Scheduled one", state=Review.State.APPROVED)
+            services.review_schedule(
+                review=scheduled,
+                user=editor,
+                publish_at=datetime.datetime(2023, 12, 20, 9, 0, tzinfo=datetime.UTC),
+            )
+            ReviewFactory(headline="My draft", critic=editor.critic)
+            ReviewFactory(headline="Out already", published=True)
+            client.force_login(editor)
+            with django_assert_max_num_queries(12):
+                response = client.get(reverse("admin:reviews_review_desk"))
+            index = client.get(reverse("admin:index"))
+        text = response.text
+        for heading, headline in [
+            ("Waiting for review (1)", "Waiting one"),
+            ("Approved, not yet published (1)", "Approved one"),
+            ("Scheduled (1)", "Scheduled one"),
+            ("My drafts (1)", "My draft"),
+            ("Recently published (1)", "Out already"),
+        ]:
+            assert heading in text
+            assert headline in text
+        assert "20 Dec 2023, 09:00 UTC" in text
+        summary = re.sub(r"\s+", " ", index.text)
+        assert 'id="desk-summary"' in summary
+        assert "Waiting for review</a></th><td>1</td>" in summary
+        assert "Scheduled</a></th><td>1</td>" in summary
+
+    def test_a_writers_desk_shows_only_their_own_reviews(self, client, writer):
+        ReviewFactory(headline="Someone else's", state=Review.State.IN_REVIEW)
+        ReviewFactory(headline="Mine in review", critic=writer.critic, state="in_review")
+        client.force_login(writer)
+        text = client.get(reverse("admin:reviews_review_desk")).text
+        assert "Mine in review" in text
+        assert "Someone else&#x27;s" not in text
+
+
+def test_the_film_admin_states_the_embargo_time_zone(admin_client):
+    film = FilmFactory()
+    response = admin_client.get(reverse("admin:reviews_film_change", args=[film.pk]))
+    assert "in the desk's time zone, UTC" in response.text
+
+
+def test_the_roles_exist_with_the_permissions_they_need(roles):
+    writer = set(Group.objects.get(name="Writer").permissions.values_list("codename", flat=True))
+    editor = set(Group.objects.get(name="Editor").permissions.values_list("codename", flat=True))
+    assert {"add_review", "change_review", "submit_review"} <= writer
+    assert not writer & {"approve_review", "publish_review", "edit_any_review", "delete_review"}
+    assert {"approve_review", "publish_review", "edit_any_review", "add_correction"} <= editor
+    assert "delete_review" not in editor

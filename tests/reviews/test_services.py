@@ -1,0 +1,296 @@
+"""Transitions, the log, embargoes, stale saves, revisions and autosave, at fixed clocks."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+
+from reviews import services, workflow
+from reviews.diffs import snapshot_diff
+from reviews.models import Review, ReviewRevision, ReviewTransition
+from reviews.selectors import autosave_newer_than_saved
+from tests.factories import FilmFactory, ReviewFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime.datetime(2023, 12, 19, 15, 0, tzinfo=datetime.UTC)
+TOMORROW_9 = datetime.datetime(2023, 12, 20, 9, 0, tzinfo=datetime.UTC)
+Status = ReviewTransition.Status
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+def test_the_whole_story_is_logged_who_when_from_to_and_comment(clock, writer, editor):
+    review = ReviewFactory(critic=writer.critic)
+    services.review_submit(review=review, user=writer)
+    clock.shift(60)
+    services.review_request_changes(
+        review=review, user=editor, comment="  The second paragraph gives away the ending.  "
+    )
+    clock.shift(60)
+    services.review_submit(review=review, user=writer, comment="Spoiler removed.")
+    services.review_approve(review=review, user=editor)
+    services.review_schedule(review=review, user=editor, publish_at=TOMORROW_9)
+
+    log = list(review.transitions.order_by("created_at", "pk"))
+    assert [(e.name, e.from_status, e.to_status, e.user) for e in log] == [
+        ("submit", Status.DRAFT, Status.IN_REVIEW, writer),
+        ("request_changes", Status.IN_REVIEW, Status.DRAFT, editor),
+        ("submit", Status.DRAFT, Status.IN_REVIEW, writer),
+        ("approve", Status.IN_REVIEW, Status.APPROVED, editor),
+        ("schedule", Status.APPROVED, Status.SCHEDULED, editor),
+    ]
+    assert log[0].created_at == NOW
+    assert log[1].created_at == NOW + datetime.timedelta(seconds=60)
+    assert log[1].comment == "The second paragraph gives away the ending."
+    assert log[2].comment == "Spoiler removed."
+    assert log[4].publish_at == TOMORROW_9
+
+
+def test_request_changes_needs_a_comment_and_changes_nothing_without_one(clock, editor):
+    review = ReviewFactory(state=Review.State.IN_REVIEW)
+    with pytest.raises(ValidationError) as error:
+        services.review_request_changes(review=review, user=editor, comment="   ")
+    assert "comment" in error.value.message_dict
+    review.refresh_from_db()
+    assert review.state == Review.State.IN_REVIEW
+    assert not review.transitions.exists()
+
+
+def test_schedule_sets_published_with_a_future_time_and_no_job_is_needed(clock, editor):
+    review = ReviewFactory(state=Review.State.APPROVED)
+    services.review_schedule(review=review, user=editor, publish_at=TOMORROW_9)
+    review.refresh_from_db()
+    assert review.state == Review.State.PUBLISHED
+    assert review.publish_at == TOMORROW_9
+    assert review.is_scheduled and review.status_label == "Scheduled"
+    assert not Review.objects.published().filter(pk=review.pk).exists()
+    clock.move_to(TOMORROW_9)
+    assert Review.objects.published().filter(pk=review.pk).exists()
+    assert review.is_published
+
+
+def test_schedule_refuses_a_past_or_missing_time(clock, editor):
+    review = ReviewFactory(state=Review.State.APPROVED)
+    for when in (NOW, NOW - datetime.timedelta(hours=1), None):
+        with pytest.raises(ValidationError) as error:
+            services.review_transition(review=review, user=editor, name="schedule", publish_at=when)
+        assert "publish_at" in error.value.message_dict
+    review.refresh_from_db()
+    assert review.state == Review.State.APPROVED
+
+
+def test_publish_now_brings_a_schedule_forward(clock, editor):
+    review = ReviewFactory(state=Review.State.APPROVED)
+    services.review_schedule(review=review, user=editor, publish_at=TOMORROW_9)
+    services.review_publish(review=review, user=editor)
+    review.refresh_from_db()
+    assert (review.publish_at, review.first_published_at) == (NOW, NOW)
+    assert review.is_published
+
+
+def test_unpublishing_a_scheduled_review_cancels_it_without_claiming_a_publication(clock, editor):
+    review = ReviewFactory(state=Review.State.APPROVED)
+    services.review_schedule(review=review, user=editor, publish_at=TOMORROW_9)
+    entry = services.review_unpublish(review=review, user=editor, comment="Embargo moved.")
+    review.refresh_from_db()
+    assert review.state == Review.State.UNPUBLISHED
+    assert (review.publish_at, review.first_published_at) == (None, None)
+    assert (entry.from_status, entry.to_status) == (Status.SCHEDULED, Status.UNPUBLISHED)
+
+
+def test_unpublish_then_return_to_draft_keeps_the_first_publication_date(clock, editor):
+    review = ReviewFactory(state=Review.State.APPROVED)
+    services.review_publish(review=review, user=editor)
+    clock.shift(datetime.timedelta(days=2))
+    services.review_unpublish(review=review, user=editor)
+    services.review_return_to_draft(review=review, user=editor)
+    review.refresh_from_db()
+    assert review.state == Review.State.DRAFT
+    assert review.publish_at is None
+    assert review.first_published_at == NOW
+
+
+def test_a_stale_instance_cannot_undo_someone_elses_move(clock, editor):
+    review = ReviewFactory(state=Review.State.IN_REVIEW)
+    stale_copy = Review.objects.get(pk=review.pk)
+    services.review_approve(review=review, user=editor)
+    with pytest.raises(workflow.TransitionNotAllowed, match="approved"):
+        services.review_approve(review=stale_copy, user=editor)
+    assert review.transitions.count() == 1
+
+
+class TestEmbargo:
+    def test_publish_and_schedule_before_the_embargo_are_refused_with_the_reason(
+        self, clock, editor
+    ):
+        film = FilmFactory(title="Strangers", year=2023, review_embargo_until=TOMORROW_9)
+        review = ReviewFactory(film=film, state=Review.State.APPROVED)
+        with pytest.raises(ValidationError) as error:
+            services.review_publish(review=review, user=editor)
+        assert error.value.message_dict["publish_at"] == [
+            "The review embargo on Strangers (2023) lifts at 20 Dec 2023, 09:00 UTC; no "
+            "review of it can go out before then. Schedule it for that time or later."
+        ]
+        with pytest.raises(ValidationError):
+            services.review_schedule(
+                review=review, user=editor, publish_at=TOMORROW_9 - datetime.timedelta(minutes=1)
+            )
+        review.refresh_from_db()
+        assert review.state == Review.State.APPROVED
+
+    def test_scheduling_for_the_moment_the_embargo_lifts_is_allowed(self, clock, editor):
+        film = FilmFactory(review_embargo_until=TOMORROW_9)
+        review = ReviewFactory(film=film, state=Review.State.APPROVED)
+        services.review_schedule(review=review, user=editor, publish_at=TOMORROW_9)
+        assert review.is_scheduled
+
+    def test_after_the_embargo_publish_now_works(self, clock, editor):
+        film = FilmFactory(review_embargo_until=TOMORROW_9)
+        review = ReviewFactory(film=film, state=Review.State.APPROVED)
+        clock.move_to(TOMORROW_9)
+        services.review_publish(review=review, user=editor)
+        assert review.is_published
+
+
+class TestStaleSave:
+    def test_a_save_from_a_stale_copy_is_refused_and_writes_nothing(self, clock, editor):
+        review = ReviewFactory(body="First text.")
+        mine = Review.objects.get(pk=review.pk)
+        theirs = Review.objects.get(pk=review.pk)
+        theirs.body = "Their text."
+        services.review_save(review=theirs, user=editor, expected_version=theirs.version)
+
+        mine.body = "My text."
+        with pytest.raises(services.StaleReviewError) as error:
+            services.review_save(review=mine, user=editor, expected_version=1)
+        assert "Not saved" in error.value.messages[0]
+        assert "version 1, the saved review is version 2" in error.value.messages[0]
+        assert "by editor at 19 Dec 2023, 15:00 UTC" in error.value.messages[0]
+        review.refresh_from_db()
+        assert (review.body, review.version) == ("Their text.", 2)
+        assert review.revisions.count() == 1
+
+    def test_every_save_bumps_the_version_and_keeps_a_revision(self, clock, editor):
+        review = ReviewFactory(body="One.")
+        for expected, text in [(1, "Two."), (2, "Three.")]:
+            review.body = text
+            services.review_save(review=review, user=editor, expected_version=expected)
+        review.refresh_from_db()
+        assert review.version == 3
+        assert [r.data["body"] for r in review.revisions.all()] == ["Three.", "Two."]
+        assert {r.source for r in review.revisions.all()} == {ReviewRevision.Source.EDIT}
+
+    def test_a_save_never_moves_the_workflow(self, clock, editor):
+        review = ReviewFactory(state=Review.State.IN_REVIEW)
+        copy = Review.objects.get(pk=review.pk)
+        copy.state = Review.State.PUBLISHED
+        services.review_save(review=copy, user=editor, expected_version=copy.version)
+        review.refresh_from_db()
+        assert review.state == Review.State.IN_REVIEW
+
+
+class TestRevisions:
+    def test_restore_puts_the_old_text_back_as_a_new_revision(self, clock, editor):
+        review = ReviewFactory(headline="Old headline", body="Old body.", rating=Decimal("3"))
+        review.tags.add("romance")
+        services.revision_create(review=review, user=editor)
+        old = review.revisions.get()
+        clock.shift(60)
+        review.headline, review.body, review.rating = "New headline", "New body.", None
+        services.review_save(review=review, user=editor, expected_version=1, tags=["ghosts"])
+
+        clock.shift(60)
+        restored = services.review_restore_revision(review=review, revision=old, user=editor)
+        restored.refresh_from_db()
+        assert (restored.headline, restored.body, restored.rating) == (
+            "Old headline",
+            "Old body.",
+            Decimal("3.0"),
+        )
+        assert sorted(t.name for t in restored.tags.all()) == ["romance"]
+        assert restored.version == 3
+        sources = [r.source for r in restored.revisions.all()]
+        assert sources == ["restore", "edit", "edit"]
+        assert restored.revisions.first().data == old.data
+        assert review.headline == "Old headline"
+
+    def test_a_writer_cannot_restore_once_the_review_is_submitted(self, clock, writer):
+        review = ReviewFactory(critic=writer.critic)
+        services.revision_create(review=review, user=writer)
+        services.review_submit(review=review, user=writer)
+        with pytest.raises(services.PermissionDenied):
+            services.review_restore_revision(
+                review=review, revision=review.revisions.get(), user=writer
+            )
+
+    def test_a_revision_of_another_review_is_refused(self, editor):
+        revision = services.revision_create(review=ReviewFactory())
+        with pytest.raises(ValidationError, match="another review"):
+            services.review_restore_revision(review=ReviewFactory(), revision=revision, user=editor)
+
+    def test_the_diff_shows_changed_lines_in_context_and_skips_equal_fields(self):
+        older = {"headline": "Same", "body": "a\nb\nc\nd\ne\nf\ng", "tags": ["x"]}
+        newer = {"headline": "Same", "body": "a\nb\nc\nD\ne\nf\ng", "tags": ["x", "y"]}
+        diff = snapshot_diff(older, newer)
+        assert [field.name for field in diff] == ["body", "tags"]
+        body = [(line.kind, line.text) for line in diff[0].lines]
+        assert body == [
+            ("gap", "…"),
+            ("same", "b"),
+            ("same", "c"),
+            ("removed", "d"),
+            ("added", "D"),
+            ("same", "e"),
+            ("same", "f"),
+        ]
+        assert [(line.kind, line.text) for line in diff[1].lines] == [
+            ("removed", "x"),
+            ("added", "x, y"),
+        ]
+
+
+class TestAutosave:
+    def test_autosave_keeps_the_typing_in_a_revision_and_never_touches_the_review(
+        self, clock, writer
+    ):
+        review = ReviewFactory(critic=writer.critic, body="Saved text.")
+        revision = services.review_autosave(
+            review=review, user=writer, data={"body": "Typed, not saved.", "rating": ""}
+        )
+        assert revision.source == ReviewRevision.Source.AUTOSAVE
+        assert revision.data["body"] == "Typed, not saved."
+        assert revision.data["rating"] is None
+        review.refresh_from_db()
+        assert (review.body, review.version) == ("Saved text.", 1)
+
+    def test_an_unchanged_autosave_adds_no_row(self, clock, writer):
+        review = ReviewFactory(critic=writer.critic)
+        data = {"body": "Typed."}
+        assert services.review_autosave(review=review, user=writer, data=data) is not None
+        assert services.review_autosave(review=review, user=writer, data=data) is None
+        assert review.revisions.count() == 1
+
+    def test_autosave_is_refused_when_the_user_may_not_edit(self, clock, writer):
+        review = ReviewFactory(critic=writer.critic, state=Review.State.IN_REVIEW)
+        with pytest.raises(services.PermissionDenied):
+            services.review_autosave(review=review, user=writer, data={"body": "x"})
+        assert not review.revisions.exists()
+
+    def test_reopening_offers_the_newer_autosave_until_a_real_save(self, clock, writer):
+        review = ReviewFactory(critic=writer.critic, body="Saved.")
+        services.revision_create(review=review, user=writer)
+        clock.shift(60)
+        autosave = services.review_autosave(review=review, user=writer, data={"body": "Lost?"})
+        assert autosave_newer_than_saved(review=review, user=writer) == autosave
+        clock.shift(60)
+        services.review_restore_revision(review=review, revision=autosave, user=writer)
+        review.refresh_from_db()
+        assert review.body == "Lost?"
+        assert autosave_newer_than_saved(review=review, user=writer) is None
