@@ -14,6 +14,7 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from magazine.freshness import ChangesReaderPages
 from magazine.text import render_markdown, word_count
 from magazine.timestamps import TimestampedModel
 from people.models import Critic, Person
@@ -28,7 +29,7 @@ class SlugNaturalKeyManager(models.Manager):
         return self.get(slug=slug)
 
 
-class Genre(models.Model):
+class Genre(ChangesReaderPages):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
 
@@ -44,7 +45,7 @@ class Genre(models.Model):
         return (self.slug,)
 
 
-class Film(TimestampedModel):
+class Film(ChangesReaderPages, TimestampedModel):
     class SourceKind(models.TextChoices):
         NOVEL = "novel", "Novel"
         SHORT_STORY = "short_story", "Short story"
@@ -151,7 +152,7 @@ class CreditManager(models.Manager):
         )
 
 
-class Credit(models.Model):
+class Credit(ChangesReaderPages):
     class Role(models.TextChoices):
         DIRECTOR = "director", "Director"
         WRITER = "writer", "Writer"
@@ -206,7 +207,7 @@ class AvailabilityManager(models.Manager):
         )
 
 
-class Availability(models.Model):
+class Availability(ChangesReaderPages):
     """A window in which readers in one region can see a film in one way."""
 
     class Kind(models.TextChoices):
@@ -275,6 +276,15 @@ class ReviewQuerySet(models.QuerySet):
         """
         return self.filter(state=Review.State.PUBLISHED, publish_at__lte=now or timezone.now())
 
+    def scheduled(self, now: datetime.datetime | None = None) -> ReviewQuerySet:
+        """Published reviews whose publish time is still to come: not visible yet."""
+        return self.filter(state=Review.State.PUBLISHED, publish_at__gt=now or timezone.now())
+
+    def next_publish_at(self, now: datetime.datetime | None = None) -> datetime.datetime | None:
+        """When the next scheduled review goes live, or None: what a cached page must not
+        outlive."""
+        return self.scheduled(now).aggregate(next=models.Min("publish_at"))["next"]
+
     def latest_first(self) -> ReviewQuerySet:
         return self.order_by("-publish_at", "-pk")
 
@@ -326,7 +336,7 @@ def validate_half_step(value: Decimal) -> None:
         raise ValidationError("Ratings go in half stars: 3, 3.5, 4 …")
 
 
-class Review(TimestampedModel):
+class Review(ChangesReaderPages, TimestampedModel):
     class Kind(models.TextChoices):
         REVIEW = "review", "Review"
         RETROSPECTIVE = "retrospective", "Retrospective"

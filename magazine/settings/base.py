@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "magazine.pagecache.ReaderPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -120,6 +121,31 @@ STORAGES = {
     },
 }
 
+# Caches. Reader pages live in `default`; the content generation that makes them stale lives
+# in a cache every process shares (magazine/freshness.py). With REDIS_URL both are Redis;
+# without it pages stay in each process's memory and the generation in a file cache, which
+# the workers of one machine share (several app servers need Redis).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "magazine"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+        "shared": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("SHARED_CACHE_DIR", str(BASE_DIR / "var" / "shared-cache")),
+        },
+    }
+
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 TAGGIT_CASE_INSENSITIVE = True
@@ -130,6 +156,13 @@ MAGAZINE_NAME = os.environ.get("MAGAZINE_NAME", "Frame Rate")
 MAGAZINE_REGION = os.environ.get("MAGAZINE_REGION", "US")
 # How many cast members the film facts box on a review page lists.
 MAGAZINE_TOP_BILLED = 4
+# How long an anonymous reader page may be served from the cache (0 turns the cache off);
+# a publish or edit makes cached pages stale sooner (magazine/pagecache.py).
+MAGAZINE_PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# How long a CDN may serve a reader page without asking us (s-maxage); 0: it revalidates.
+MAGAZINE_CDN_MAX_AGE = int(os.environ.get("CDN_MAX_AGE", "0"))
+# The benchmark's baseline pages (bench/run.py) exist only when this is on.
+MAGAZINE_BENCH = env_bool("MAGAZINE_BENCH", False)
 
 LOGGING = {
     "version": 1,
