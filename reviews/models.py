@@ -289,14 +289,14 @@ class ReviewQuerySet(models.QuerySet):
         return self.order_by("-publish_at", "-pk")
 
     def for_listing(self) -> ReviewQuerySet:
-        """What a list of reviews shows: each with its film and critic, in one query."""
-        return self.select_related("film", "critic")
+        """What a list of reviews shows: each with its film and critic, in one query, without
+        the long text columns a list never shows."""
+        return self.select_related("film", "critic").defer("body", "body_html")
 
     def for_page(self) -> ReviewQuerySet:
         """Everything a review page shows, in a fixed number of queries."""
         return self.select_related("film", "critic__person").prefetch_related(
             "tags",
-            "film__genres",
             models.Prefetch("film__credits", queryset=Credit.objects.select_related("person")),
             "film__availabilities",
         )
@@ -390,7 +390,13 @@ class Review(ChangesReaderPages, TimestampedModel):
 
     class Meta:
         ordering = ["-publish_at", "-pk"]
-        indexes = [models.Index(fields=["state", "publish_at"], name="review_visibility")]
+        indexes = [
+            models.Index(fields=["state", "publish_at"], name="review_visibility"),
+            # A film's and a critic's published reviews, newest first, straight from an index
+            # (the film and critic pages, "More on this film"): fast at any catalogue size.
+            models.Index(fields=["film", "state", "publish_at"], name="review_film_visibility"),
+            models.Index(fields=["critic", "state", "publish_at"], name="review_critic_visibility"),
+        ]
 
     def __str__(self) -> str:
         return self.headline
