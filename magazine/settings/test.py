@@ -14,6 +14,7 @@ CACHES = {
     "shared": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "shared"},
 }
 MEDIA_ROOT = tempfile.mkdtemp(prefix="magazine-test-media-")
+STATIC_ROOT = tempfile.mkdtemp(prefix="magazine-test-static-")  # WhiteNoise wants it to exist
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 STORAGES = {
     **STORAGES,  # noqa: F405
