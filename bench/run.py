@@ -24,7 +24,6 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -80,11 +79,14 @@ def review_count(env: dict[str, str]) -> int | None:
         capture_output=True,
         text=True,
     )
-    return int(done.stdout.strip()) if done.returncode == 0 and done.stdout.strip() else None
+    lines = done.stdout.strip().splitlines()  # the shell may print a banner first
+    return int(lines[-1]) if done.returncode == 0 and lines and lines[-1].isdigit() else None
 
 
 def prepare_database(kind: str, size: int, url: str) -> None:
     env = django_env(url)
+    if kind == "sqlite" and (RESULTS / f"catalogue-{size}.sqlite3").exists():
+        manage(env, "migrate", "--noinput", "-v0")  # a kept catalogue gets new indexes
     if review_count(env) == size:
         log(f"  reusing the catalogue of {size:,} reviews")
         return
@@ -148,17 +150,17 @@ class Server:
             cwd=ROOT,
             env=env,
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(self.base + FLOOR_PATH, timeout=2).read()
+                urllib.request.urlopen(self.base + FLOOR_PATH, timeout=20).read()
                 if len(self.worker_pids()) == 2:
                     return
-            except (urllib.error.URLError, ConnectionError):
+            except OSError:  # refused while starting, or slow on a busy machine
                 pass
             time.sleep(0.2)
         self.stop()
-        raise SystemExit("gunicorn did not start within 30 s")
+        raise SystemExit("gunicorn did not answer within 60 s")
 
     def worker_pids(self) -> list[int]:
         path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
