@@ -10,7 +10,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run serve test lint format check-migrations clean
+.PHONY: install run serve test lint format check-migrations clean bench bench-quick
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -65,6 +65,18 @@ lint: install
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# Speed at scale (docs/performance.md): gunicorn + wrk over every reader and admin page at
+# 1,000 and 100,000 reviews, against a framework floor. BENCH_ARGS="--database postgres" etc.
+# When the import benchmark (bench-import) is merged, add it to the line below the bench target.
+BENCH_ARGS ?=
+bench: install
+	@command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install -y wrk"; exit 1; }
+	$(PY) bench/run.py --reviews 1000 100000 $(BENCH_ARGS)
+
+bench-quick: install
+	@command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install -y wrk"; exit 1; }
+	$(PY) bench/run.py --reviews 200 2000 --duration 1 $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .ruff_cache node_modules test-artifacts

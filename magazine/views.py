@@ -33,6 +33,7 @@ from reviews.selectors import (
 )
 
 from .middleware import DATABASE_UNAVAILABLE, database_unavailable_response
+from .pagination import UncountedPaginator
 
 MAX_QUERY_LENGTH = 200
 
@@ -45,6 +46,7 @@ class HomeView(ListView):
     template_name = "magazine/home.html"
     context_object_name = "reviews"
     paginate_by = 13
+    paginator_class = UncountedPaginator
 
     def get_queryset(self) -> QuerySet[Review]:
         return Review.objects.published().for_listing().latest_first()
@@ -80,12 +82,14 @@ class SearchView(ListView):
     template_name = "magazine/search.html"
     context_object_name = "reviews"
     paginate_by = 10
+    paginator_class = UncountedPaginator
     names_shown = 8
 
     def get_queryset(self) -> QuerySet[Review]:
         self.query = self.request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
         self.terms = search_terms(self.query)
-        return Review.objects.published().for_listing().search(self.query)
+        # Search results quote the passage that matched, so they need the body.
+        return Review.objects.published().for_listing().defer(None).search(self.query)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -119,6 +123,7 @@ class TagIndexView(ListView):
     template_name = "magazine/tag_list.html"
     context_object_name = "tags"
     paginate_by = 100
+    paginator_class = UncountedPaginator
 
     def get_queryset(self):
         return tags_in_use()
@@ -130,6 +135,7 @@ class TagDetailView(ListView):
     template_name = "magazine/tag_detail.html"
     context_object_name = "reviews"
     paginate_by = 20
+    paginator_class = UncountedPaginator
 
     def get_queryset(self) -> QuerySet[Review]:
         self.tag = tag_with_reviews(self.kwargs["slug"])
@@ -149,6 +155,7 @@ class FilmIndexView(ListView):
     template_name = "magazine/film_list.html"
     context_object_name = "films"
     paginate_by = 60
+    paginator_class = UncountedPaginator
 
     def get_queryset(self) -> QuerySet[Film]:
         films = Film.objects.reviewed().order_by("title", "year")
@@ -177,6 +184,7 @@ class FilmYearView(ListView):
     template_name = "magazine/film_year.html"
     context_object_name = "films"
     paginate_by = 60
+    paginator_class = UncountedPaginator
 
     def get_queryset(self) -> QuerySet[Film]:
         return Film.objects.reviewed().filter(year=self.kwargs["year"]).order_by("title")
@@ -194,6 +202,7 @@ class GenreDetailView(ListView):
     template_name = "magazine/genre_detail.html"
     context_object_name = "films"
     paginate_by = 60
+    paginator_class = UncountedPaginator
 
     def get_queryset(self) -> QuerySet[Film]:
         self.genre = get_object_or_404(Genre, slug=self.kwargs["slug"])
@@ -207,6 +216,7 @@ class CriticIndexView(ListView):
     template_name = "magazine/critic_list.html"
     context_object_name = "critics"
     paginate_by = 50
+    paginator_class = UncountedPaginator
 
     def get_queryset(self):
         return critics_with_review_counts()

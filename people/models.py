@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from magazine.freshness import ChangesReaderPages
 from magazine.images import CheckedImageField
 from magazine.timestamps import TimestampedModel
 
@@ -18,7 +19,7 @@ class SlugNaturalKeyManager(models.Manager):
         return self.get(slug=slug)
 
 
-class Person(TimestampedModel):
+class Person(ChangesReaderPages, TimestampedModel):
     name = models.CharField(max_length=200)
     slug = models.SlugField(
         max_length=200,
@@ -60,7 +61,7 @@ class CriticManager(SlugNaturalKeyManager.from_queryset(CriticQuerySet)):
     pass
 
 
-class Critic(TimestampedModel):
+class Critic(ChangesReaderPages, TimestampedModel):
     """A person who writes for the magazine."""
 
     person = models.OneToOneField(

@@ -16,6 +16,7 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from magazine.freshness import ChangesReaderPages
 from magazine.fulltext import SEARCH_CONFIG, SearchVectorIndex, search_terms
 from magazine.images import CheckedImageField
 from magazine.text import render_markdown, word_count
@@ -25,7 +26,7 @@ from people.models import Critic, Person, SlugNaturalKeyManager
 from .where_to_watch import WhereToWatch, where_to_watch
 
 
-class Genre(models.Model):
+class Genre(ChangesReaderPages):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
 
@@ -63,7 +64,7 @@ class FilmManager(SlugNaturalKeyManager.from_queryset(FilmQuerySet)):
     pass
 
 
-class Film(TimestampedModel):
+class Film(ChangesReaderPages, TimestampedModel):
     class SourceKind(models.TextChoices):
         NOVEL = "novel", "Novel"
         SHORT_STORY = "short_story", "Short story"
@@ -207,7 +208,7 @@ class CreditManager(models.Manager):
         )
 
 
-class Credit(models.Model):
+class Credit(ChangesReaderPages):
     class Role(models.TextChoices):
         DIRECTOR = "director", "Director"
         WRITER = "writer", "Writer"
@@ -262,7 +263,7 @@ class AvailabilityManager(models.Manager):
         )
 
 
-class Availability(models.Model):
+class Availability(ChangesReaderPages):
     """A window in which readers in one region can see a film in one way."""
 
     class Kind(models.TextChoices):
@@ -353,12 +354,18 @@ class ReviewQuerySet(models.QuerySet):
         """Reviews whose critic is this login (what a writer may see in the admin)."""
         return self.filter(critic__user=user)
 
+    def next_publish_at(self, now: datetime.datetime | None = None) -> datetime.datetime | None:
+        """When the next scheduled review goes live, or None: what a cached page must not
+        outlive."""
+        return self.scheduled(now).aggregate(next=models.Min("publish_at"))["next"]
+
     def latest_first(self) -> ReviewQuerySet:
         return self.order_by("-publish_at", "-pk")
 
     def for_listing(self) -> ReviewQuerySet:
-        """What a list of reviews shows: each with its film and critic, in one query."""
-        return self.select_related("film", "critic")
+        """What a list of reviews shows: each with its film and critic, in one query, without
+        the long text columns a list never shows."""
+        return self.select_related("film", "critic").defer("body", "body_html")
 
     def search(self, query: str) -> ReviewQuerySet:
         """Reviews matching every word of the query, best first, each with a `rank`.
@@ -456,7 +463,7 @@ def validate_half_step(value: Decimal) -> None:
         raise ValidationError("Ratings go in half stars: 3, 3.5, 4 …")
 
 
-class Review(TimestampedModel):
+class Review(ChangesReaderPages, TimestampedModel):
     class Kind(models.TextChoices):
         REVIEW = "review", "Review"
         RETROSPECTIVE = "retrospective", "Retrospective"
@@ -532,6 +539,10 @@ class Review(TimestampedModel):
         indexes = [
             models.Index(fields=["state", "publish_at"], name="review_visibility"),
             SearchVectorIndex(fields=["search_vector"], name="review_search"),
+            # A film's and a critic's published reviews, newest first, straight from an index
+            # (the film and critic pages, "More on this film"): fast at any catalogue size.
+            models.Index(fields=["film", "state", "publish_at"], name="review_film_visibility"),
+            models.Index(fields=["critic", "state", "publish_at"], name="review_critic_visibility"),
         ]
         permissions = [
             ("submit_review", "Can submit a review for editing"),

@@ -1,13 +1,21 @@
 from django.urls import path
 
+from magazine.freshness import reader_page
+
 from . import views
 
 app_name = "reviews"
 
 urlpatterns = [
-    path("reviews/<slug:slug>/", views.ReviewDetailView.as_view(), name="review_detail"),
+    path(
+        "reviews/<slug:slug>/", reader_page(views.ReviewDetailView.as_view()), name="review_detail"
+    ),
     path("preview/<str:token>/", views.review_preview, name="review_preview"),
-    path("films/<slug:slug>/", views.FilmDetailView.as_view(), name="film_detail"),
-    path("critics/<slug:slug>/", views.CriticDetailView.as_view(), name="critic_detail"),
-    path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person_detail"),
+    path("films/<slug:slug>/", reader_page(views.FilmDetailView.as_view()), name="film_detail"),
+    path(
+        "critics/<slug:slug>/", reader_page(views.CriticDetailView.as_view()), name="critic_detail"
+    ),
+    path(
+        "people/<slug:slug>/", reader_page(views.PersonDetailView.as_view()), name="person_detail"
+    ),
 ]

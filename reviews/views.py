@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
+from magazine.pagination import UncountedPaginator
 from people.models import Critic, Person
 
 from . import workflow
@@ -104,17 +105,13 @@ class CriticDetailView(ListView):
     template_name = "people/critic_detail.html"
     context_object_name = "reviews"
     paginate_by = 20
+    paginator_class = UncountedPaginator
 
     def get_queryset(self) -> QuerySet[Review]:
         self.critic = get_object_or_404(
             Critic.objects.select_related("person"), slug=self.kwargs["slug"]
         )
-        return (
-            Review.objects.published()
-            .filter(critic=self.critic)
-            .select_related("film")
-            .latest_first()
-        )
+        return Review.objects.published().filter(critic=self.critic).for_listing().latest_first()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(critic=self.critic, **kwargs)

@@ -2,7 +2,6 @@ import importlib
 
 import pytest
 from django.apps import apps
-from django.core.cache import cache
 
 from tests.factories import CriticFactory, UserFactory
 
@@ -14,7 +13,16 @@ def _media_root(settings, tmp_path):
     The cache remembers image renditions by file name, so it must not outlive the folder.
     """
     settings.MEDIA_ROOT = tmp_path / "media"
-    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with no cached pages and no content generation."""
+    from django.core.cache import caches
+
+    for alias in ("default", "shared"):
+        caches[alias].clear()
+    yield
 
 
 @pytest.fixture

@@ -91,10 +91,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "magazine.middleware.DatabaseUnavailableMiddleware",
+    "magazine.pagecache.ReaderPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.cache.UpdateCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.cache.FetchFromCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -201,8 +200,11 @@ MAGAZINE_UPLOAD_MAX_BYTES = int(os.environ.get("MAGAZINE_UPLOAD_MAX_BYTES", 15 *
 MAGAZINE_UPLOAD_MAX_PIXELS = int(os.environ.get("MAGAZINE_UPLOAD_MAX_PIXELS", 40_000_000))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
-# Cache: Redis when REDIS_URL is set (shared by every app server), else this process's memory.
-# A Redis outage never takes the site down: the tolerant backend serves uncached and logs it.
+# Caches. Reader pages live in `default`; the content generation that makes them stale lives
+# in a cache every process shares (magazine/freshness.py). With REDIS_URL both are Redis, and
+# a Redis outage never takes the site down: the tolerant backend serves uncached and logs it.
+# Without it pages stay in each process's memory and the generation in a file cache, which
+# the workers of one machine share (several app servers need Redis).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -215,13 +217,16 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Whole public pages are cached for anonymous readers (responses that read the session vary
-# on Cookie, so an editor's view is never served to a reader). 0 turns it off.
-CACHE_MIDDLEWARE_SECONDS = int(
-    os.environ.get("CACHE_MIDDLEWARE_SECONDS", "30" if REDIS_URL else "0")
-)
-CACHE_MIDDLEWARE_KEY_PREFIX = "pages"
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        },
+        "shared": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("SHARED_CACHE_DIR", str(BASE_DIR / "var" / "shared-cache")),
+        },
+    }
 # How long a reader is asked to wait when the database is unavailable (Retry-After, seconds).
 MAGAZINE_RETRY_AFTER = int(os.environ.get("MAGAZINE_RETRY_AFTER", "30"))
 
@@ -233,6 +238,13 @@ MAGAZINE_NAME = os.environ.get("MAGAZINE_NAME", "Frame Rate")
 MAGAZINE_REGION = os.environ.get("MAGAZINE_REGION", "US")
 # How many cast members the film facts box on a review page lists.
 MAGAZINE_TOP_BILLED = 4
+# How long an anonymous reader page may be served from the cache (0 turns the cache off);
+# a publish or edit makes cached pages stale sooner (magazine/pagecache.py).
+MAGAZINE_PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# How long a CDN may serve a reader page without asking us (s-maxage); 0: it revalidates.
+MAGAZINE_CDN_MAX_AGE = int(os.environ.get("CDN_MAX_AGE", "0"))
+# The benchmark's baseline pages (bench/run.py) exist only when this is on.
+MAGAZINE_BENCH = env_bool("MAGAZINE_BENCH", False)
 
 # Content-Security-Policy (django-csp 4): nothing inline, nothing from elsewhere except the
 # media host. The admin of Django 5.2 works under it (its scripts are all files).

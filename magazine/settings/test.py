@@ -12,14 +12,19 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if REDIS_URL:  # noqa: F405 - the Redis pass of .ci/run; keys kept apart from other runs
     CACHES["default"]["KEY_PREFIX"] = f"magazine-test-{os.getpid()}"  # noqa: F405
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "shared": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "shared",
+        },
+    }
 MEDIA_ROOT = tempfile.mkdtemp(prefix="magazine-test-media-")
+STATIC_ROOT = tempfile.mkdtemp(prefix="magazine-test-static-")  # WhiteNoise wants it to exist
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # The test client speaks plain http; the HTTPS settings themselves are checked by
 # tests/magazine/test_deploy.py against the production environment.
 SECURE_SSL_REDIRECT = False
-# Pages are not cached between tests; tests of the page cache turn it on.
-CACHE_MIDDLEWARE_SECONDS = 0
 # django-axes needs the request in authenticate(), which Client.login() does not pass;
 # tests of login throttling turn it on.
 AXES_ENABLED = False

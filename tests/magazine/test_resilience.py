@@ -264,7 +264,6 @@ def test_pages_are_served_uncached_while_redis_is_down(client, db, settings, cap
             "OPTIONS": {"socket_connect_timeout": 0.25},
         }
     }
-    settings.CACHE_MIDDLEWARE_SECONDS = 30
     ReviewFactory(headline="Served anyway", published=True)
 
     responses = [client.get("/") for _ in range(3)]
@@ -278,7 +277,6 @@ def test_pages_are_served_uncached_while_redis_is_down(client, db, settings, cap
 
 
 def test_pages_are_cached_when_the_cache_works(client, db, settings, django_assert_num_queries):
-    settings.CACHE_MIDDLEWARE_SECONDS = 30
     cache.clear()
     ReviewFactory(headline="Cached page", published=True)
     client.get("/")

@@ -1,0 +1,34 @@
+"""The pages the benchmark measures: the one list to edit when a page is added.
+
+A path may name sample objects the probe picks from the catalogue: {review}, {review_pk},
+{film}, {critic}, {person}, {tag}, {query}. A page that answers 404 (not built yet on this
+branch) is skipped with a note, so it is measured as soon as it exists.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str
+    staff: bool = False  # requested with a logged-in superuser's session
+
+
+PAGES = [
+    Page("home", "/"),
+    Page("review", "/reviews/{review}/"),
+    Page("film", "/films/{film}/"),
+    Page("critic", "/critics/{critic}/"),
+    Page("person", "/people/{person}/"),
+    Page("tag", "/tags/{tag}/"),
+    Page("search", "/search/?q={query}"),
+    Page("feed", "/feed/"),
+    Page("sitemap", "/sitemap.xml"),
+    Page("admin changelist", "/admin/reviews/review/", staff=True),
+    Page("admin change", "/admin/reviews/review/{review_pk}/change/", staff=True),
+]
+
+# The baselines every page is compared with, measured in the same run.
+FLOOR_PATH = "/_bench/floor/"  # a Django view returning fixed bytes (magazine/bench_views.py)
+STATIC_PATH = "/static/bench/floor.html"  # the same bytes as a static file via WhiteNoise

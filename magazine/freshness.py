@@ -1,0 +1,85 @@
+"""The content generation: one token, in a cache every process shares, that names the current
+state of everything readers can see. Reader pages are cached under it, so changing it makes
+every cached page stale at once, in every worker and on every app server.
+
+Imports nothing of the apps, so `people` and `reviews` call `content_changed()` from their
+saves and services, and the site shell (`magazine.pagecache`) reads `current_generation()`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import BaseCache, caches
+from django.db import models, transaction
+
+GENERATION_KEY = "magazine:content-generation"
+
+
+def shared_cache() -> BaseCache:
+    """The cache all processes share: the `shared` alias when configured, else `default`.
+
+    With Redis (`REDIS_URL`) the default cache is already shared; the embedded setup keeps
+    pages in a per-process memory cache and the generation in a file cache (see settings).
+    """
+    return caches["shared" if "shared" in settings.CACHES else "default"]
+
+
+def _new_token() -> str:
+    # Random, never a counter: a token lost with the cache (restart, eviction) is never
+    # reissued, so a page stored under an old token can never be served again.
+    return uuid.uuid4().hex
+
+
+def current_generation() -> str:
+    store = shared_cache()
+    token = store.get(GENERATION_KEY)
+    if token is None:
+        token = _new_token()
+        if not store.add(GENERATION_KEY, token, timeout=None):
+            token = store.get(GENERATION_KEY) or token
+    return token
+
+
+def _bump() -> None:
+    shared_cache().set(GENERATION_KEY, _new_token(), timeout=None)
+
+
+def content_changed() -> None:
+    """Make every cached reader page stale now, and again once the current transaction commits.
+
+    The bump after commit is the one that matters: a page rendered from the old rows while the
+    transaction was open cannot be stored under the generation readers use from then on.
+    The immediate bump makes the change visible at once when there is no transaction.
+    """
+    _bump()
+    transaction.on_commit(_bump)
+
+
+class ChangesReaderPages(models.Model):
+    """A model whose rows readers see: saving or deleting one makes cached pages stale.
+
+    Covers the admin (save_model, inlines, delete), services, shell and commands alike.
+    Bulk writes (`QuerySet.update`, `bulk_create`) bypass this and call `content_changed()`.
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        content_changed()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result
+
+
+def reader_page(view: Callable) -> Callable:
+    """Mark a view as a public reader page that `magazine.pagecache` may cache for anonymous
+    readers. Only pages whose content depends on nothing but the URL and published content."""
+    view.reader_page = True
+    return view

@@ -1,0 +1,12 @@
+"""Benchmark settings: production-like (DEBUG off, cached templates, persistent connections,
+manifest static files through WhiteNoise) plus the baseline pages bench/run.py measures."""
+
+import os
+
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECRET_KEY", "benchmark-only-not-a-secret")
+os.environ.setdefault("MAGAZINE_BENCH", "1")
+
+from magazine.settings.base import *  # noqa: E402,F403
+
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]

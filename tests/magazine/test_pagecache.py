@@ -1,0 +1,166 @@
+"""The reader page cache: anonymous readers get cached pages, never stale ones."""
+
+import datetime
+
+import pytest
+import time_machine
+
+from magazine.freshness import current_generation
+from magazine.pagecache import CACHE_HEADER, page_timeout
+from reviews.models import Credit, Review
+from tests.factories import CreditFactory, ReviewFactory
+
+pytestmark = pytest.mark.django_db
+
+NOON = datetime.datetime(2024, 3, 5, 12, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def review():
+    review = ReviewFactory(published=True, headline="A quiet triumph")
+    CreditFactory(film=review.film, role=Credit.Role.DIRECTOR, person__name="Andrew Haigh")
+    return review
+
+
+def test_second_anonymous_request_is_served_from_the_cache_without_queries(
+    client, review, django_assert_num_queries
+):
+    first = client.get(review.get_absolute_url())
+    assert first[CACHE_HEADER] == "miss"
+    with django_assert_num_queries(0):
+        second = client.get(review.get_absolute_url())
+    assert second[CACHE_HEADER] == "hit"
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+
+
+def test_logged_in_staff_neither_read_nor_fill_the_cache(client, admin_client, review):
+    url = review.get_absolute_url()
+    staff_first = admin_client.get(url)
+    assert CACHE_HEADER not in staff_first
+    assert "private" in staff_first["Cache-Control"]
+    assert client.get(url)[CACHE_HEADER] == "miss"  # staff did not fill it
+    assert client.get(url)[CACHE_HEADER] == "hit"
+    assert CACHE_HEADER not in admin_client.get(url)  # nor read it
+
+
+def test_publishing_a_review_shows_it_on_the_cached_home_page_at_once(client, review):
+    assert b"A quiet triumph" in client.get("/").content
+    ReviewFactory(published=True, headline="Fresh off the press")
+    assert b"Fresh off the press" in client.get("/").content
+
+
+def test_unpublishing_a_review_removes_its_cached_page_and_listing(client, review):
+    assert client.get(review.get_absolute_url()).status_code == 200
+    assert b"A quiet triumph" in client.get("/").content
+    review.state = Review.State.UNPUBLISHED
+    review.save()
+    assert client.get(review.get_absolute_url()).status_code == 404
+    assert b"A quiet triumph" not in client.get("/").content
+
+
+def test_editing_a_published_review_is_visible_at_once(client, review):
+    client.get(review.get_absolute_url())
+    review.headline = "A quieter triumph"
+    review.save()
+    assert b"A quieter triumph" in client.get(review.get_absolute_url()).content
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda r: setattr(r.film, "title", "Renamed Film") or r.film.save(), b"Renamed Film"),
+        (
+            lambda r: setattr(r.critic, "byline", "New Byline") or r.critic.save(),
+            b"New Byline",
+        ),
+        (
+            lambda r: [
+                setattr(c.person, "name", "Renamed Director") or c.person.save()
+                for c in r.film.credits.all()
+            ],
+            b"Renamed Director",
+        ),
+    ],
+    ids=["film", "critic", "person"],
+)
+def test_editing_the_film_critic_or_people_refreshes_the_review_page(
+    client, review, change, expected
+):
+    assert expected not in client.get(review.get_absolute_url()).content
+    change(review)
+    assert expected in client.get(review.get_absolute_url()).content
+
+
+def test_a_scheduled_review_appears_at_its_publish_time(client, review):
+    with time_machine.travel(NOON, tick=False):
+        scheduled = ReviewFactory(
+            state=Review.State.PUBLISHED,
+            publish_at=NOON + datetime.timedelta(minutes=5),  # sooner than the cache time
+            headline="Coming at five past",
+        )
+        assert b"Coming at five past" not in client.get("/").content
+        assert client.get("/")[CACHE_HEADER] == "hit"
+    with time_machine.travel(scheduled.publish_at + datetime.timedelta(seconds=1), tick=False):
+        assert b"Coming at five past" in client.get("/").content
+
+
+def test_page_timeout_is_capped_by_the_next_scheduled_publish_and_by_midnight(settings):
+    settings.MAGAZINE_PAGE_CACHE_SECONDS = 600
+    with time_machine.travel(NOON, tick=False):
+        assert page_timeout(current_generation()) == 600
+        ReviewFactory(state=Review.State.PUBLISHED, publish_at=NOON + datetime.timedelta(90))
+        ReviewFactory(
+            state=Review.State.PUBLISHED, publish_at=NOON + datetime.timedelta(seconds=90)
+        )
+        assert page_timeout(current_generation()) == 90
+    before_midnight = datetime.datetime(2024, 3, 5, 23, 59, 30, tzinfo=datetime.UTC)
+    with time_machine.travel(before_midnight, tick=False):
+        assert page_timeout(current_generation()) == 30
+
+
+def test_conditional_request_with_the_etag_gets_a_304(client, review):
+    first = client.get(review.get_absolute_url())
+    assert first["ETag"]
+    assert "public" in first["Cache-Control"]
+    again = client.get(review.get_absolute_url(), headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+def test_a_changed_page_no_longer_matches_the_old_etag(client, review):
+    etag = client.get(review.get_absolute_url())["ETag"]
+    review.headline = "Changed"
+    review.save()
+    again = client.get(review.get_absolute_url(), headers={"if-none-match": etag})
+    assert again.status_code == 200
+
+
+def test_pages_that_are_not_found_are_never_cached(client):
+    assert CACHE_HEADER not in client.get("/reviews/nothing-here/")
+
+
+def test_the_generation_changes_again_when_the_transaction_commits(
+    django_capture_on_commit_callbacks,
+):
+    before = current_generation()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        review = ReviewFactory(published=True)
+        during = current_generation()
+    assert during != before  # at once, for processes that read after the save
+    assert callbacks  # and again after commit, for pages rendered from the old rows
+    assert current_generation() not in {before, during}
+    assert review.pk
+
+
+def test_a_cached_page_is_not_served_for_another_query_string(client, review):
+    client.get("/")
+    assert client.get("/?page=1")[CACHE_HEADER] == "miss"
+
+
+def test_page_cache_can_be_turned_off(client, review, settings):
+    settings.MAGAZINE_PAGE_CACHE_SECONDS = 0
+    client.get("/")
+    response = client.get("/")
+    assert CACHE_HEADER not in response
+    assert response["ETag"]
