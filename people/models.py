@@ -30,6 +30,8 @@ class Person(TimestampedModel):
     headshot = models.ImageField(upload_to="people/", blank=True)
 
     objects = SlugNaturalKeyManager()
+    # The lookups behind get_by_natural_key, so a fixture loader can resolve many at once.
+    natural_key_fields = ("slug",)
 
     class Meta:
         ordering = ["name"]
@@ -98,6 +100,7 @@ class Critic(TimestampedModel):
     )
 
     objects = CriticManager()
+    natural_key_fields = ("slug",)
 
     class Meta:
         ordering = ["byline"]

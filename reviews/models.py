@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +25,11 @@ from .where_to_watch import WhereToWatch, where_to_watch
 
 
 class SlugNaturalKeyManager(models.Manager):
-    """Fixtures refer to these objects by slug, never by numeric id."""
+    """Fixtures refer to these objects by slug, never by numeric id.
+
+    Each model also declares `natural_key_fields` (the same look-ups, as django-taggit does), so
+    the fixture loader can resolve many natural keys in one query.
+    """
 
     def get_by_natural_key(self, slug: str):
         return self.get(slug=slug)
@@ -33,6 +40,7 @@ class Genre(models.Model):
     slug = models.SlugField(max_length=100, unique=True)
 
     objects = SlugNaturalKeyManager()
+    natural_key_fields = ("slug",)
 
     class Meta:
         ordering = ["name"]
@@ -83,6 +91,7 @@ class Film(TimestampedModel):
     genres = models.ManyToManyField(Genre, blank=True, related_name="films")
 
     objects = SlugNaturalKeyManager()
+    natural_key_fields = ("slug",)
 
     class Meta:
         ordering = ["title", "year"]
@@ -174,6 +183,7 @@ class Credit(models.Model):
     )
 
     objects = CreditManager()
+    natural_key_fields = ("film__slug", "person__slug", "role", "character")
 
     class Meta:
         ordering = ["billing_order", "pk"]
@@ -236,6 +246,7 @@ class Availability(models.Model):
     )
 
     objects = AvailabilityManager()
+    natural_key_fields = ("film__slug", "kind", "provider", "region", "starts_on")
 
     class Meta:
         ordering = ["starts_on", "kind", "provider"]
@@ -309,6 +320,7 @@ class TaggedReview(TaggedItemBase):
     )
 
     objects = TaggedReviewManager()
+    natural_key_fields = ("content_object__slug", "tag__name")
 
     class Meta:
         constraints = [
@@ -319,6 +331,11 @@ class TaggedReview(TaggedItemBase):
         return (self.content_object.slug, self.tag.name)
 
     natural_key.dependencies = ["reviews.review", "taggit.tag"]
+
+
+# About 15,000 words: far beyond any review, small enough that a runaway paste or a broken import
+# is refused with a clear message instead of filling the page and the database.
+REVIEW_BODY_MAX_CHARS = 100_000
 
 
 def validate_half_step(value: Decimal) -> None:
@@ -351,7 +368,10 @@ class Review(TimestampedModel):
         help_text="One or two sentences shown under the headline, in lists and in search results.",
     )
     body = models.TextField(
-        help_text="Markdown. Links and emphasis are kept; scripts and raw HTML never reach readers."
+        validators=[MaxLengthValidator(REVIEW_BODY_MAX_CHARS)],
+        help_text=(
+            "Markdown. Links and emphasis are kept; scripts and raw HTML never reach readers."
+        ),
     )
     body_html = models.TextField(editable=False, blank=True)
     word_count = models.PositiveIntegerField(editable=False, default=0)
@@ -375,8 +395,19 @@ class Review(TimestampedModel):
         help_text="When readers may see it. A future time schedules the review.",
     )
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    imported_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When an import last wrote this review."
+    )
+    import_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Digest of what the last import wrote; a different digest now means an "
+        "editor has changed the review since.",
+    )
 
     objects = ReviewManager()
+    natural_key_fields = ("slug",)
 
     class Meta:
         ordering = ["-publish_at", "-pk"]
@@ -417,14 +448,33 @@ class Review(TimestampedModel):
 
     EDITORIAL_FIELDS = ("headline", "slug", "standfirst", "body", "kind", "rating")
 
-    def editorial_snapshot(self) -> dict:
-        """The editorial content as plain JSON: what a revision keeps and a diff compares."""
+    def editorial_snapshot(self, tags: Iterable[str] | None = None) -> dict:
+        """The editorial content as plain JSON: what a revision keeps and a diff compares.
+
+        `tags` gives the tag names when the caller already knows them (an import does).
+        """
         data = {name: getattr(self, name) for name in self.EDITORIAL_FIELDS}
         data["rating"] = None if self.rating is None else str(self.rating)
         data["film"] = self.film.slug
         data["critic"] = self.critic.slug
-        data["tags"] = sorted(tag.name for tag in self.tags.all()) if self.pk else []
+        if tags is None:
+            tags = [tag.name for tag in self.tags.all()] if self.pk else []
+        data["tags"] = sorted(tags)
         return data
+
+    def import_fingerprint_of(self, tags: Iterable[str] | None = None) -> str:
+        """A digest of what an import writes: the editorial snapshot, state and publish time."""
+        data = self.editorial_snapshot(tags=tags)
+        data["state"] = self.state
+        data["publish_at"] = self.publish_at.isoformat() if self.publish_at else None
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+    def is_edited_since_import(self, tags: Iterable[str] | None = None) -> bool:
+        """True unless the review is exactly what an import last wrote.
+
+        A review no import ever wrote counts as edited: it is an editor's work.
+        """
+        return self.import_fingerprint != self.import_fingerprint_of(tags=tags)
 
     def clean(self) -> None:
         if self.state == self.State.PUBLISHED and not self.body.strip():
