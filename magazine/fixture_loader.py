@@ -60,6 +60,11 @@ class Problem:
     subject: str = ""
     field: str = ""
 
+    def sort_key(self) -> tuple:
+        """In file order: by source, then by object or line number."""
+        digits = "".join(c if c.isdigit() else " " for c in self.position).split()
+        return (self.source, int(digits[0]) if digits else 0, self.field)
+
     def __str__(self) -> str:
         where = f"{self.source}, {self.position}"
         if self.subject:
@@ -117,6 +122,7 @@ class Record:
     m2m_added: dict[str, set] = field(default_factory=dict)
     m2m_removed: dict[str, set] = field(default_factory=dict)
     changed_fields: set[str] = field(default_factory=set)
+    bad_fields: set[str] = field(default_factory=set)
     tags_before: set[str] = field(default_factory=set)
     tags_after: set[str] = field(default_factory=set)
     failed: bool = False
@@ -176,7 +182,9 @@ def parse_fixture(text: str, ser_fmt: str, source: str) -> list[tuple[str, Any]]
 
 
 def json_problem(error: json.JSONDecodeError, text: str, source: str) -> Problem:
-    if error.pos >= len(text.rstrip()):
+    # A string left open runs to the end of the file: the file was cut off.
+    runs_to_end = error.msg.startswith("Unterminated string") and "\n" not in text[error.pos :]
+    if error.pos >= len(text.rstrip()) or runs_to_end:
         message = (
             f"the file ends early ({error.msg}): it is empty or was cut off before the "
             "end (truncated?)"
@@ -290,6 +298,7 @@ class FixtureLoader:
 
     def problem(self, record: Record, message: str, field_name: str = "") -> None:
         record.failed = True
+        record.bad_fields.add(field_name)
         self.problems.append(
             Problem(record.source, record.position, message, record.subject, field_name)
         )
@@ -319,7 +328,7 @@ class FixtureLoader:
 
     def raise_problems(self) -> None:
         if self.problems:
-            raise FixtureError(self.problems)
+            raise FixtureError(sorted(self.problems, key=Problem.sort_key))
 
     @staticmethod
     def dependency_order(present: list[type[models.Model]]) -> list[type[models.Model]]:
@@ -364,15 +373,14 @@ class FixtureLoader:
                 except ValidationError as error:
                     self.problem(record, "; ".join(error_messages(error)), "pk")
             record.instance = instance
-            if record.failed:
-                continue
             try:
                 if natural:
                     record.key = freeze(instance.natural_key())
                 elif instance.pk is not None:
                     record.key = ("pk", instance.pk)
             except (ObjectDoesNotExist, AttributeError, TypeError, ValueError) as error:
-                self.problem(record, f"its natural key cannot be worked out ({error})")
+                if not record.failed:  # otherwise the reason is already reported
+                    self.problem(record, f"its natural key cannot be worked out ({error})")
                 continue
             if record.key is not None:
                 if (twin := self.in_fixtures[model].get(record.key)) is not None:
@@ -383,10 +391,10 @@ class FixtureLoader:
                     )
                     continue
                 self.in_fixtures[model][record.key] = record
-        self.fetch(model, [r.key for r in records if r.key is not None and not r.failed])
+        self.fetch(model, [r.key for r in records if r.key is not None])
         for record in records:
-            if not record.failed:
-                self.merge_and_validate(record)
+            # Records with a problem are still checked, so one run reports every problem.
+            self.merge_and_validate(record)
 
     def set_value(
         self, record: Record, instance: models.Model, field_: models.Field, value: Any
@@ -486,7 +494,7 @@ class FixtureLoader:
         else:
             key = ("pk", value)
         if (found := self.in_fixtures[target].get(key)) is not None:
-            return found.instance if not found.failed else MISSING
+            return found.instance
         row = self.in_database[target].get(key, MISSING)
         if row is MISSING or row is None:
             shown = json.dumps(value, ensure_ascii=False, default=str)
@@ -576,8 +584,11 @@ class FixtureLoader:
             record.instance = instance = merged
         relations = [f for f in model._meta.concrete_fields if f.is_relation]
         exclude = {f.name for f in relations} | {f.name for f in model._meta.many_to_many}
+        exclude |= record.bad_fields
         for f in relations:
-            if not f.null and getattr(instance, f.attname) is None and not f.is_cached(instance):
+            if f.name in record.bad_fields or f.null:
+                continue
+            if getattr(instance, f.attname) is None and not f.is_cached(instance):
                 self.problem(record, "This field is required.", f.name)
         hook = getattr(instance, "refresh_derived_fields", None)
         if isinstance(instance, Review) and existing is not None:
