@@ -473,7 +473,12 @@ class FixtureLoader:
     def reference_key(target: type[models.Model], value: Any) -> tuple | None:
         if isinstance(value, list):
             return freeze(value) if has_natural_key(target) else None
-        return None if has_natural_key(target) else ("pk", value)
+        if has_natural_key(target):
+            return None
+        try:
+            return ("pk", target._meta.pk.to_python(value))
+        except ValidationError:
+            return None
 
     def reference(self, record: Record, field_: models.Field, value: Any) -> Any:
         """The object a reference names, or MISSING (after reporting why)."""
@@ -491,7 +496,7 @@ class FixtureLoader:
                 return MISSING
             key = freeze(value)
         else:
-            key = ("pk", value)
+            key = self.reference_key(target, value)
         if (found := self.in_fixtures[target].get(key)) is not None:
             return found.instance
         row = self.in_database[target].get(key, MISSING)

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from people.models import Critic, Person
@@ -20,7 +21,7 @@ from tests.factories import (
 )
 
 NOW = datetime.datetime(2024, 7, 1, 12, tzinfo=datetime.UTC)
-CONTENT_APPS = ["people", "reviews", "taggit"]
+CONTENT_APPS = ["auth.user", "people", "reviews", "taggit"]
 
 
 def build_site(media_root) -> None:
@@ -28,7 +29,11 @@ def build_site(media_root) -> None:
     (media_root / "people" / "haigh.jpg").write_bytes(b"a headshot")
     drama, romance = GenreFactory(name="Drama"), GenreFactory(name="Romance")
     director = PersonFactory(name="Andrew Haigh", headshot="people/haigh.jpg", bio="A director.")
-    critics = [CriticFactory(person__name="Kimber Myers"), CriticFactory(person__name="Conor B")]
+    editor = get_user_model().objects.create_user("kimber", password="not-used")
+    critics = [
+        CriticFactory(person__name="Kimber Myers", user=editor),
+        CriticFactory(person__name="Conor B"),
+    ]
     for number in range(3):
         film = FilmFactory(source_title="Strangers", source_kind="novel", source_author="Yamada")
         film.genres.set([drama, romance] if number else [drama])
@@ -45,7 +50,7 @@ def build_site(media_root) -> None:
                 body=f"Review {number} by *{critic.byline}*.\n\n<script>alert(1)</script>",
                 tags=["grief", f"tag {number}"],
             )
-            revision_create(review=review)
+            revision_create(review=review, user=editor)
     ReviewFactory(film=film, critic=critics[0], slug="a-draft", state=Review.State.DRAFT)
     ReviewFactory(
         film=film,
@@ -78,7 +83,9 @@ def test_dump_flush_and_load_reproduces_every_public_page(client, settings, tmp_
     with time_machine.travel(NOW, tick=False):
         build_site(settings.MEDIA_ROOT)
         before = public_pages(client)
-        revisions = sorted(ReviewRevision.objects.values_list("review__slug", "source", "data"))
+        revisions = sorted(
+            ReviewRevision.objects.values_list("review__slug", "author__username", "data")
+        )
         call_command(
             "dumpdata",
             *CONTENT_APPS,
@@ -100,7 +107,9 @@ def test_dump_flush_and_load_reproduces_every_public_page(client, settings, tmp_
     # Home twice, 6 reviews, 3 films, 2 critics, 6 people, and the two hidden reviews.
     assert len(before) == 2 + 6 + 3 + 2 + 6 + 2
     assert before["/reviews/a-draft/"] == "404"
-    assert sorted(ReviewRevision.objects.values_list("review__slug", "source", "data")) == revisions
+    restored = ReviewRevision.objects.values_list("review__slug", "author__username", "data")
+    assert sorted(restored) == revisions
+    assert Critic.objects.get(slug="kimber-myers").user.username == "kimber"
 
 
 @pytest.mark.django_db(transaction=True)
