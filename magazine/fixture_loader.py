@@ -123,7 +123,6 @@ class Record:
     changed_fields: set[str] = field(default_factory=set)
     bad_fields: set[str] = field(default_factory=set)
     tags_before: set[str] = field(default_factory=set)
-    tags_after: set[str] = field(default_factory=set)
     failed: bool = False
 
     @property
@@ -205,10 +204,6 @@ def chunked(items: list, size: int) -> Iterator[list]:
         yield items[start : start + size]
 
 
-def error_messages(error: ValidationError) -> list[str]:
-    return [message for message in error.messages]
-
-
 def has_natural_key(model: type[models.Model]) -> bool:
     return hasattr(model, "natural_key") and hasattr(model._default_manager, "get_by_natural_key")
 
@@ -272,7 +267,7 @@ class FixtureLoader:
             label = item.get("model")
             try:
                 model = apps.get_model(label)
-            except (LookupError, ValueError, TypeError):
+            except (LookupError, ValueError, TypeError, AttributeError):
                 if not self.ignore_unknown:
                     self.problems.append(
                         Problem(
@@ -370,7 +365,7 @@ class FixtureLoader:
                 try:
                     instance.pk = model._meta.pk.to_python(record.pk)
                 except ValidationError as error:
-                    self.problem(record, "; ".join(error_messages(error)), "pk")
+                    self.problem(record, "; ".join(error.messages), "pk")
             record.instance = instance
             try:
                 if natural:
@@ -424,7 +419,11 @@ class FixtureLoader:
         try:
             value = field_.to_python(value)
         except ValidationError as error:
-            self.problem(record, "; ".join(error_messages(error)), name)
+            self.problem(record, "; ".join(error.messages), name)
+            return
+        except (TypeError, ValueError):
+            shown = json.dumps(value, ensure_ascii=False, default=str)
+            self.problem(record, f"{shown} is not a value this field can hold", name)
             return
         if isinstance(field_, models.FileField) and value:
             self.check_file(record, field_, value)
@@ -486,11 +485,13 @@ class FixtureLoader:
         label = target._meta.verbose_name
         if has_natural_key(target):
             if not isinstance(value, list):
+                given = json.dumps(value, ensure_ascii=False, default=str)
+                what = f"numeric id {value}" if isinstance(value, int) else given
                 self.problem(
                     record,
-                    f"refers to a {label} by numeric id ({value!r}); name it by natural key "
-                    f"instead, e.g. {self.example_key(target)} "
-                    "(manage.py dumpdata --natural-foreign --natural-primary writes these)",
+                    f"refers to a {label} by {what}; name it by its natural key instead, e.g. "
+                    f"{self.example_key(target)} (manage.py dumpdata --natural-foreign "
+                    "--natural-primary writes these)",
                     field_.name,
                 )
                 return MISSING
@@ -599,6 +600,8 @@ class FixtureLoader:
                 instance.first_published_at = existing.first_published_at
         try:
             instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except (TypeError, ValueError) as error:
+            self.problem(record, f"a value has the wrong type ({error})")
         except ValidationError as error:
             for name, messages in error.message_dict.items():
                 self.problem(record, " ".join(messages), "" if name == NON_FIELD_ERRORS else name)
@@ -860,7 +863,7 @@ class ReviewImportPlan:
             review: Review = record.instance
             before = current_tags[record.existing.pk] if record.existing is not None else set()
             after = before | added_tags[object_id]
-            record.tags_before, record.tags_after = before, after
+            record.tags_before = before
             if record.existing is not None and not record.changed_fields and before == after:
                 continue
             if record.existing is not None:

@@ -4,6 +4,7 @@ import gzip
 import io
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -296,7 +297,10 @@ def test_credit_for_a_person_that_does_not_exist(tmp_path):
 
 def test_reference_by_numeric_id_is_refused(tmp_path):
     message = load_fails(write(tmp_path, bad_review(film=1)))
-    assert f'{REVIEW}, field "film": refers to a film by numeric id (1)' in message
+    assert (
+        f'{REVIEW}, field "film": refers to a film by numeric id 1; name it by its natural key'
+        in message
+    )
     assert_nothing_loaded()
 
 
@@ -440,3 +444,18 @@ def test_a_problem_in_a_second_fixture_loads_nothing_from_the_first(tmp_path):
     message = load_fails(good, bad)
     assert 'import.json, object 1: reviews.genre ["x"], field "name"' in message
     assert_nothing_loaded()
+
+
+def test_the_complete_example_in_the_docs_loads(client, settings, tmp_path):
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "fixtures.md").read_text()
+    example = docs.split("### A complete example")[1].split("```json")[1].split("```")[0]
+    (settings.MEDIA_ROOT / "posters").mkdir(parents=True)
+    (settings.MEDIA_ROOT / "posters" / "all-of-us-strangers.jpg").write_bytes(b"a poster")
+
+    output = load(write(tmp_path, json.loads(example)))
+
+    assert "19 created" in output
+    film = Film.objects.get(slug="all-of-us-strangers")
+    assert [d.slug for d in film.directors] == ["andrew-haigh"]
+    assert client.get("/reviews/all-of-us-strangers-kimber-myers/").status_code == 200
+    assert client.get("/reviews/all-of-us-strangers-revisited/").status_code == 404
