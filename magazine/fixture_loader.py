@@ -38,7 +38,7 @@ from django.core.exceptions import (
     ValidationError,
 )
 from django.core.management.color import no_style
-from django.db import DatabaseError, connections, models, router
+from django.db import DatabaseError, connections, models, router, transaction
 from django.utils import timezone
 
 from magazine.timestamps import TimestampedModel
@@ -708,20 +708,21 @@ class FixtureLoader:
         review_plan: ReviewImportPlan,
     ) -> LoadResult:
         result = LoadResult()
-        review_plan.keep_versions_before_import()
         try:
-            for model in order:
-                self.write_model(model, by_model[model], result)
-            for model in order:
-                self.write_many_to_many(model, by_model[model])
+            with transaction.atomic(using=self.using):
+                review_plan.keep_versions_before_import()
+                for model in order:
+                    self.write_model(model, by_model[model], result)
+                for model in order:
+                    self.write_many_to_many(model, by_model[model])
+                result.revisions = review_plan.record_revisions()
+                if result.created or result.updated:
+                    self.reset_sequences(result.models)
         except (DatabaseError, ValueError) as error:
             raise FixtureError(
                 [Problem("the fixtures", "while writing", str(error))],
                 headline="Nothing was loaded: the database refused a write.",
             ) from error
-        result.revisions = review_plan.record_revisions()
-        if result.created or result.updated:
-            self.reset_sequences(result.models)
         return result
 
     def write_model(self, model: type[models.Model], records: list[Record], result) -> None:
