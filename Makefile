@@ -10,7 +10,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run serve test lint format check-migrations clean bench bench-quick
+.PHONY: install run serve test lint format check-migrations clean bench bench-quick bench-import
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -57,6 +57,11 @@ test: install
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Our loaddata against Django's stock loaddata on a generated fixture of 10,000 reviews with their
+# films, people and credits, in one run (DATABASE_URL picks the database; SQLite by default).
+bench-import: install
+	$(PY) bench/loaddata_bench.py $(BENCH_IMPORT_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

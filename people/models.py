@@ -37,6 +37,8 @@ class Person(ChangesReaderPages, TimestampedModel):
     )
 
     objects = SlugNaturalKeyManager()
+    # The lookups behind get_by_natural_key, so a fixture loader can resolve many at once.
+    natural_key_fields = ("slug",)
 
     class Meta:
         ordering = ["name"]
@@ -106,6 +108,7 @@ class Critic(ChangesReaderPages, TimestampedModel):
     )
 
     objects = CriticManager()
+    natural_key_fields = ("slug",)
 
     class Meta:
         ordering = ["byline"]

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import (
+    MaxLengthValidator,
+    MaxValueValidator,
+    MinValueValidator,
+    RegexValidator,
+)
 from django.db import connections, models
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
@@ -31,6 +39,7 @@ class Genre(ChangesReaderPages):
     slug = models.SlugField(max_length=100, unique=True)
 
     objects = SlugNaturalKeyManager()
+    natural_key_fields = ("slug",)
 
     class Meta:
         ordering = ["name"]
@@ -122,6 +131,7 @@ class Film(ChangesReaderPages, TimestampedModel):
     )
 
     objects = FilmManager()
+    natural_key_fields = ("slug",)
 
     class Meta:
         ordering = ["title", "year"]
@@ -231,6 +241,7 @@ class Credit(ChangesReaderPages):
     )
 
     objects = CreditManager()
+    natural_key_fields = ("film__slug", "person__slug", "role", "character")
 
     class Meta:
         ordering = ["billing_order", "pk"]
@@ -293,6 +304,7 @@ class Availability(ChangesReaderPages):
     )
 
     objects = AvailabilityManager()
+    natural_key_fields = ("film__slug", "kind", "provider", "region", "starts_on")
 
     class Meta:
         ordering = ["starts_on", "kind", "provider"]
@@ -446,6 +458,7 @@ class TaggedReview(TaggedItemBase):
     )
 
     objects = TaggedReviewManager()
+    natural_key_fields = ("content_object__slug", "tag__name")
 
     class Meta:
         constraints = [
@@ -456,6 +469,11 @@ class TaggedReview(TaggedItemBase):
         return (self.content_object.slug, self.tag.name)
 
     natural_key.dependencies = ["reviews.review", "taggit.tag"]
+
+
+# About 15,000 words: far beyond any review, small enough that a runaway paste or a broken import
+# is refused with a clear message instead of filling the page and the database.
+REVIEW_BODY_MAX_CHARS = 100_000
 
 
 def validate_half_step(value: Decimal) -> None:
@@ -488,7 +506,10 @@ class Review(ChangesReaderPages, TimestampedModel):
         help_text="One or two sentences shown under the headline, in lists and in search results.",
     )
     body = models.TextField(
-        help_text="Markdown. Links and emphasis are kept; scripts and raw HTML never reach readers."
+        validators=[MaxLengthValidator(REVIEW_BODY_MAX_CHARS)],
+        help_text=(
+            "Markdown. Links and emphasis are kept; scripts and raw HTML never reach readers."
+        ),
     )
     body_html = models.TextField(editable=False, blank=True)
     word_count = models.PositiveIntegerField(editable=False, default=0)
@@ -531,8 +552,19 @@ class Review(ChangesReaderPages, TimestampedModel):
         help_text="Goes up by one on every saved edit, so a save made from a stale copy is "
         "refused instead of overwriting someone else's work.",
     )
+    imported_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When an import last wrote this review."
+    )
+    import_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Digest of what the last import wrote; a different digest now means an "
+        "editor has changed the review since.",
+    )
 
     objects = ReviewManager()
+    natural_key_fields = ("slug",)
 
     class Meta:
         ordering = ["-publish_at", "-pk"]
@@ -594,14 +626,33 @@ class Review(ChangesReaderPages, TimestampedModel):
 
     EDITORIAL_FIELDS = ("headline", "slug", "standfirst", "body", "kind", "rating")
 
-    def editorial_snapshot(self) -> dict:
-        """The editorial content as plain JSON: what a revision keeps and a diff compares."""
+    def editorial_snapshot(self, tags: Iterable[str] | None = None) -> dict:
+        """The editorial content as plain JSON: what a revision keeps and a diff compares.
+
+        `tags` gives the tag names when the caller already knows them (an import does).
+        """
         data = {name: getattr(self, name) for name in self.EDITORIAL_FIELDS}
         data["rating"] = None if self.rating is None else str(self.rating)
         data["film"] = self.film.slug
         data["critic"] = self.critic.slug
-        data["tags"] = sorted(tag.name for tag in self.tags.all()) if self.pk else []
+        if tags is None:
+            tags = [tag.name for tag in self.tags.all()] if self.pk else []
+        data["tags"] = sorted(tags)
         return data
+
+    def import_fingerprint_of(self, tags: Iterable[str] | None = None) -> str:
+        """A digest of what an import writes: the editorial snapshot, state and publish time."""
+        data = self.editorial_snapshot(tags=tags)
+        data["state"] = self.state
+        data["publish_at"] = self.publish_at.isoformat() if self.publish_at else None
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+    def is_edited_since_import(self, tags: Iterable[str] | None = None) -> bool:
+        """True unless the review is exactly what an import last wrote.
+
+        A review no import ever wrote counts as edited: it is an editor's work.
+        """
+        return self.import_fingerprint != self.import_fingerprint_of(tags=tags)
 
     def clean(self) -> None:
         if self.state == self.State.PUBLISHED and not self.body.strip():

@@ -142,3 +142,104 @@ def image_bytes(
     buffer = io.BytesIO()
     image.save(buffer, image_format, **save)
     return buffer.getvalue()
+
+
+def fixture_objects() -> list[dict]:
+    """A small, valid fixture in the documented format: every reference a natural key.
+
+    Two reviews of one film (the first published, the second a draft), with the film's genre,
+    cast and crew, a streaming window, a critic and tags. Tests change one object to make it bad.
+    """
+    film = ["all-of-us-strangers"]
+    return [
+        {"model": "reviews.genre", "fields": {"name": "Drama", "slug": "drama"}},
+        {"model": "people.person", "fields": {"name": "Andrew Haigh", "slug": "andrew-haigh"}},
+        {"model": "people.person", "fields": {"name": "Andrew Scott", "slug": "andrew-scott"}},
+        {"model": "people.person", "fields": {"name": "Kimber Myers", "slug": "kimber-myers"}},
+        {
+            "model": "people.critic",
+            "fields": {
+                "person": ["kimber-myers"],
+                "byline": "Kimber Myers",
+                "slug": "kimber-myers",
+            },
+        },
+        {
+            "model": "reviews.film",
+            "fields": {
+                "title": "All of Us Strangers",
+                "slug": "all-of-us-strangers",
+                "year": 2023,
+                "release_date": "2023-12-22",
+                "runtime_minutes": 105,
+                "source_title": "Strangers",
+                "source_kind": "novel",
+                "source_author": "Taichi Yamada",
+                "genres": [["drama"]],
+            },
+        },
+        {
+            "model": "reviews.credit",
+            "fields": {"film": film, "person": ["andrew-haigh"], "role": "director"},
+        },
+        {
+            "model": "reviews.credit",
+            "fields": {
+                "film": film,
+                "person": ["andrew-scott"],
+                "role": "cast",
+                "character": "Adam",
+                "billing_order": 1,
+            },
+        },
+        {
+            "model": "reviews.availability",
+            "fields": {
+                "film": film,
+                "kind": "streaming",
+                "provider": "Hulu",
+                "region": "US",
+                "starts_on": "2024-03-01",
+            },
+        },
+        {
+            "model": "reviews.review",
+            "fields": {
+                "film": film,
+                "critic": ["kimber-myers"],
+                "headline": "A ghost story about learning to be loved",
+                "slug": "strangers-kimber-myers",
+                "standfirst": "Andrew Haigh's most tender film.",
+                "body": "Adam lives almost alone in a London tower.\n\nHe takes a *train* home.",
+                "kind": "review",
+                "rating": "4.5",
+                "state": "published",
+                "publish_at": "2023-12-20T14:00:00Z",
+            },
+        },
+        {
+            "model": "reviews.review",
+            "fields": {
+                "film": film,
+                "critic": ["kimber-myers"],
+                "headline": "A second look, not yet ready",
+                "slug": "strangers-second-look",
+                "body": "Notes for a retrospective.",
+                "kind": "retrospective",
+                "state": "draft",
+            },
+        },
+        {"model": "taggit.tag", "fields": {"name": "grief", "slug": "grief"}},
+        {
+            "model": "reviews.taggedreview",
+            "fields": {"content_object": ["strangers-kimber-myers"], "tag": ["grief"]},
+        },
+    ]
+
+
+def fixture_object(objects: list[dict], model: str, slug: str | None = None) -> dict:
+    """The `fields` of the first object of `model` (with `slug`, when given) in a fixture."""
+    for item in objects:
+        if item["model"] == model and (slug is None or item["fields"].get("slug") == slug):
+            return item["fields"]
+    raise LookupError(f"No {model} {slug or ''} in the fixture.")

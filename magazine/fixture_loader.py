@@ -1,0 +1,958 @@
+"""Load fixtures so editors can trust them: validate everything, then write once, keep history.
+
+Stock `loaddata` saves each object raw, with one query per natural-key reference and no
+validation. `FixtureLoader` instead:
+
+1. reads every fixture (JSON or JSON Lines) into plain records;
+2. builds each object, resolving natural keys in batches (one query per model per few hundred
+   keys, not one per reference);
+3. validates every object as the admin would (field validators, choices, lengths, `clean()`,
+   uniqueness against the database and within the fixtures, references, image files) and
+   refuses the whole load, naming every problem, if anything is wrong;
+4. refuses to overwrite a review an editor changed since an import last wrote it, unless told to;
+5. writes only what changed, in bulk, keeps derived fields right (`refresh_derived_fields()`),
+   records a revision for every review it changes, and resets sequences.
+
+Objects are matched by natural key: a fixture updates the objects it names and leaves the rest
+alone; fields it leaves out keep their current values.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import datetime
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    ObjectDoesNotExist,
+    SuspiciousFileOperation,
+    ValidationError,
+)
+from django.core.management.color import no_style
+from django.db import DatabaseError, connections, models, router, transaction
+from django.utils import timezone
+
+from magazine.freshness import content_changed
+from magazine.timestamps import TimestampedModel
+from reviews.models import Film, Review, ReviewRevision, TaggedReview
+from reviews.services import revision_create
+
+SUPPORTED_FORMATS = ("json", "jsonl")
+# Written by the loader itself; a difference in these alone is not a change to the object.
+BOOKKEEPING_FIELDS = frozenset({"updated_at", "imported_at", "import_fingerprint"})
+MAX_PROBLEMS_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class Problem:
+    source: str
+    position: str
+    message: str
+    subject: str = ""
+    field: str = ""
+
+    def sort_key(self) -> tuple:
+        """In file order: by source, then by object or line number."""
+        digits = "".join(c if c.isdigit() else " " for c in self.position).split()
+        return (self.source, int(digits[0]) if digits else 0, self.field)
+
+    def __str__(self) -> str:
+        where = f"{self.source}, {self.position}"
+        if self.subject:
+            where += f": {self.subject}"
+        if self.field:
+            where += f', field "{self.field}"'
+        return f"{where}: {self.message}"
+
+
+class FixtureError(Exception):
+    """The fixtures cannot be loaded; nothing was written. `str()` lists every problem."""
+
+    def __init__(self, problems: list[Problem], headline: str | None = None):
+        self.problems = problems
+        self.headline = headline or (
+            f"Nothing was loaded: {len(problems)} problem(s) in the fixtures."
+        )
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        lines = [self.headline]
+        lines += [f"  {problem}" for problem in self.problems[:MAX_PROBLEMS_SHOWN]]
+        if len(self.problems) > MAX_PROBLEMS_SHOWN:
+            lines.append(f"  … and {len(self.problems) - MAX_PROBLEMS_SHOWN} more.")
+        return "\n".join(lines)
+
+
+@dataclass
+class LoadResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    revisions: int = 0
+    models: set[type[models.Model]] = field(default_factory=set)
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+@dataclass(eq=False)
+class Record:
+    """One object from a fixture, and what the loader plans to do with it."""
+
+    source: str
+    position: str
+    model: type[models.Model]
+    data: dict
+    pk: Any = None
+    instance: models.Model | None = None
+    existing: models.Model | None = None
+    key: tuple | None = None
+    given: set[str] = field(default_factory=set)
+    m2m: dict[str, list[models.Model]] = field(default_factory=dict)
+    m2m_added: dict[str, set] = field(default_factory=dict)
+    m2m_removed: dict[str, set] = field(default_factory=dict)
+    changed_fields: set[str] = field(default_factory=set)
+    bad_fields: set[str] = field(default_factory=set)
+    tags_before: set[str] = field(default_factory=set)
+    failed: bool = False
+
+    @property
+    def subject(self) -> str:
+        return f"{self.model._meta.label_lower} {describe_key(self.model, self.data, self.pk)}"
+
+
+def describe_key(model: type[models.Model], data: dict, pk: Any) -> str:
+    """The object's natural key as the fixture gives it, e.g. ["all-of-us-strangers"]."""
+    paths = getattr(model, "natural_key_fields", None)
+    if paths:
+        values: list[Any] = []
+        for path in paths:
+            value = data.get(path.split("__")[0])
+            values.extend(value if isinstance(value, list) else [value])
+        return json.dumps(values, ensure_ascii=False, default=str)
+    return f"(pk {json.dumps(pk, default=str)})" if pk is not None else "(new object)"
+
+
+def parse_fixture(text: str, ser_fmt: str, source: str) -> list[tuple[str, Any]]:
+    """Split a fixture's text into (position, object) pairs, or raise FixtureError."""
+    if ser_fmt not in SUPPORTED_FORMATS:
+        raise FixtureError(
+            [
+                Problem(
+                    source,
+                    "whole file",
+                    f"{ser_fmt} fixtures are not read by this project's loaddata; use JSON or "
+                    "JSON Lines (manage.py dumpdata --format json).",
+                )
+            ]
+        )
+    if ser_fmt == "json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise FixtureError([json_problem(error, text, source)]) from None
+        if not isinstance(data, list):
+            raise FixtureError(
+                [Problem(source, "whole file", "a JSON fixture is a list of objects: [{…}, …]")]
+            )
+        return [(f"object {number}", item) for number, item in enumerate(data, 1)]
+    items = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            items.append((f"line {number}", json.loads(line)))
+        except json.JSONDecodeError as error:
+            problem = json_problem(error, line, source)
+            raise FixtureError(
+                [Problem(source, f"line {number}, column {error.colno}", problem.message)]
+            ) from None
+    return items
+
+
+def json_problem(error: json.JSONDecodeError, text: str, source: str) -> Problem:
+    # A string left open runs to the end of the file: the file was cut off.
+    runs_to_end = error.msg.startswith("Unterminated string") and "\n" not in text[error.pos :]
+    if error.pos >= len(text.rstrip()) or runs_to_end:
+        message = (
+            f"the file ends early ({error.msg}): it is empty or was cut off before the "
+            "end (truncated?)"
+        )
+    else:
+        message = f"not valid JSON: {error.msg}"
+    return Problem(source, f"line {error.lineno}, column {error.colno}", message)
+
+
+def freeze(value: Any) -> Any:
+    """Lists (natural keys in JSON) as tuples, so they can key a dict."""
+    if isinstance(value, list | tuple):
+        return tuple(freeze(item) for item in value)
+    return value
+
+
+def chunked(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def has_natural_key(model: type[models.Model]) -> bool:
+    return hasattr(model, "natural_key") and hasattr(model._default_manager, "get_by_natural_key")
+
+
+def final_field(model: type[models.Model], path: str) -> models.Field:
+    """The field a look-up path such as "film__slug" ends on."""
+    parts = path.split("__")
+    for part in parts[:-1]:
+        model = model._meta.get_field(part).related_model
+    return model._meta.get_field(parts[-1])
+
+
+MISSING = object()
+
+
+def auto_many_to_many(model: type[models.Model]) -> list[models.ManyToManyField]:
+    """Many-to-many fields a fixture sets as lists (not those with their own through model)."""
+    return [f for f in model._meta.many_to_many if f.remote_field.through._meta.auto_created]
+
+
+class FixtureLoader:
+    """Plans and performs one load of one or more fixtures into one database."""
+
+    def __init__(
+        self,
+        *,
+        using: str,
+        ignore_unknown: bool = False,
+        excluded_models: Iterable[type[models.Model]] = (),
+        excluded_apps: Iterable[Any] = (),
+        overwrite_edited: bool = False,
+        now: datetime.datetime | None = None,
+    ):
+        self.using = using
+        self.connection = connections[using]
+        self.ignore_unknown = ignore_unknown
+        self.excluded_models = set(excluded_models)
+        self.excluded_apps = set(excluded_apps)
+        self.overwrite_edited = overwrite_edited
+        self.now = now or timezone.now()
+        self.records: list[Record] = []
+        self.problems: list[Problem] = []
+        # Objects the fixtures name, by model and natural key (or ("pk", pk)).
+        self.in_fixtures: dict[type[models.Model], dict[tuple, Record]] = defaultdict(dict)
+        # Rows already fetched from the database, by model and natural key (or ("pk", pk)).
+        self.in_database: dict[type[models.Model], dict[tuple, Any]] = defaultdict(dict)
+        self.chunk_size = self.connection.features.max_query_params or 5000
+        self.chunk_size = min(self.chunk_size - 10, 5000)
+
+    # Reading -----------------------------------------------------------------------------
+
+    def add(self, source: str, items: list[tuple[str, Any]]) -> int:
+        """Queue a fixture's objects; returns how many of them will be loaded."""
+        queued = 0
+        for position, item in items:
+            if not isinstance(item, dict) or not isinstance(item.get("fields", {}), dict):
+                self.problems.append(
+                    Problem(source, position, 'expected an object with "model" and "fields"')
+                )
+                continue
+            label = item.get("model")
+            try:
+                model = apps.get_model(label)
+            except (LookupError, ValueError, TypeError, AttributeError):
+                if not self.ignore_unknown:
+                    self.problems.append(
+                        Problem(
+                            source,
+                            position,
+                            f'unknown model "{label}" (expected "app_label.modelname", '
+                            'e.g. "reviews.review")',
+                        )
+                    )
+                continue
+            if (
+                model in self.excluded_models
+                or model._meta.app_config in self.excluded_apps
+                or not router.allow_migrate_model(self.using, model)
+            ):
+                continue
+            self.records.append(
+                Record(source, position, model, item.get("fields", {}), pk=item.get("pk"))
+            )
+            queued += 1
+        return queued
+
+    def problem(self, record: Record, message: str, field_name: str = "") -> None:
+        record.failed = True
+        record.bad_fields.add(field_name)
+        self.problems.append(
+            Problem(record.source, record.position, message, record.subject, field_name)
+        )
+
+    # The whole load ----------------------------------------------------------------------
+
+    def load(self) -> LoadResult:
+        """Validate every queued object, then write; raises FixtureError and writes nothing."""
+        self.raise_problems()
+        by_model: dict[type[models.Model], list[Record]] = defaultdict(list)
+        for record in self.records:
+            by_model[record.model].append(record)
+        order = self.dependency_order(list(by_model))
+        for model in order:
+            self.build(model, by_model[model])
+        for model in order:
+            self.plan_many_to_many(model, by_model[model])
+            self.check_unique(model, by_model[model])
+        self.raise_problems()
+        review_plan = ReviewImportPlan(
+            self, by_model.get(Review, []), by_model.get(TaggedReview, [])
+        )
+        review_plan.prepare()
+        self.raise_problems()
+        review_plan.check_edited()
+        return self.write(order, by_model, review_plan)
+
+    def raise_problems(self) -> None:
+        if self.problems:
+            raise FixtureError(sorted(self.problems, key=Problem.sort_key))
+
+    @staticmethod
+    def dependency_order(present: list[type[models.Model]]) -> list[type[models.Model]]:
+        """Models ordered so every object's references are written before it."""
+        wanted = set(present)
+        needs = {
+            model: {
+                f.related_model
+                for f in [*model._meta.concrete_fields, *model._meta.many_to_many]
+                if f.is_relation and f.related_model in wanted and f.related_model is not model
+            }
+            for model in present
+        }
+        ordered: list[type[models.Model]] = []
+        while len(ordered) < len(present):
+            ready = [m for m in present if m not in ordered and needs[m] <= set(ordered)]
+            if not ready:  # a cycle: keep the fixture's order for what is left
+                ordered += [m for m in present if m not in ordered]
+                break
+            ordered += ready
+        return ordered
+
+    # Building ----------------------------------------------------------------------------
+
+    def build(self, model: type[models.Model], records: list[Record]) -> None:
+        """Turn records into model instances, merged onto the rows they update."""
+        fields = {f.name: f for f in [*model._meta.concrete_fields, *model._meta.many_to_many]}
+        self.prefetch_references(model, records, fields)
+        natural = has_natural_key(model)
+        for record in records:
+            instance = model()
+            for name, value in record.data.items():
+                field_ = fields.get(name)
+                if field_ is None or field_.primary_key:
+                    if not self.ignore_unknown:
+                        self.problem(record, f"{model._meta.label_lower} has no such field", name)
+                    continue
+                self.set_value(record, instance, field_, value)
+            if not natural and record.pk is not None:
+                try:
+                    instance.pk = model._meta.pk.to_python(record.pk)
+                except ValidationError as error:
+                    self.problem(record, "; ".join(error.messages), "pk")
+            record.instance = instance
+            try:
+                if natural:
+                    record.key = freeze(instance.natural_key())
+                elif instance.pk is not None:
+                    record.key = ("pk", instance.pk)
+            except (ObjectDoesNotExist, AttributeError, TypeError, ValueError) as error:
+                if not record.failed:  # otherwise the reason is already reported
+                    self.problem(record, f"its natural key cannot be worked out ({error})")
+                continue
+            if record.key is not None:
+                if (twin := self.in_fixtures[model].get(record.key)) is not None:
+                    self.problem(
+                        record,
+                        f"appears twice in the fixtures (also {twin.source}, {twin.position}); "
+                        "each object may be named once",
+                    )
+                    continue
+                self.in_fixtures[model][record.key] = record
+        self.fetch(model, [r.key for r in records if r.key is not None])
+        for record in records:
+            # Records with a problem are still checked, so one run reports every problem.
+            self.merge_and_validate(record)
+
+    def set_value(
+        self, record: Record, instance: models.Model, field_: models.Field, value: Any
+    ) -> None:
+        name = field_.name
+        if field_.many_to_many:
+            if not field_.remote_field.through._meta.auto_created:
+                through = field_.remote_field.through._meta.label_lower
+                self.problem(record, f"give these as separate {through} objects", name)
+                return
+            if not isinstance(value, list):
+                self.problem(record, "expected a list of natural keys", name)
+                return
+            targets = [self.reference(record, field_, item) for item in value]
+            if not record.failed:
+                record.m2m[name] = targets
+            return
+        if field_.is_relation:
+            if value is None:
+                setattr(instance, field_.attname, None)
+            else:
+                target = self.reference(record, field_, value)
+                if target is MISSING:
+                    return
+                setattr(instance, name, target)
+            record.given.add(field_.attname)
+            return
+        try:
+            value = field_.to_python(value)
+        except ValidationError as error:
+            self.problem(record, "; ".join(error.messages), name)
+            return
+        except (TypeError, ValueError):
+            shown = json.dumps(value, ensure_ascii=False, default=str)
+            self.problem(record, f"{shown} is not a value this field can hold", name)
+            return
+        if isinstance(field_, models.FileField) and value:
+            self.check_file(record, field_, value)
+        setattr(instance, field_.attname, value)
+        record.given.add(field_.attname)
+
+    def check_file(self, record: Record, field_: models.FileField, path: Any) -> None:
+        if not isinstance(path, str):
+            self.problem(record, "expected a path inside the media folder", field_.name)
+            return
+        try:
+            found = field_.storage.exists(path)
+        except (SuspiciousFileOperation, ValueError):
+            found = None
+        if found is None:
+            self.problem(record, f'"{path}" is not a path inside the media folder', field_.name)
+        elif not found:
+            self.problem(
+                record,
+                f'the image "{path}" is missing: no such file in the media folder '
+                f"({settings.MEDIA_ROOT})",
+                field_.name,
+            )
+
+    # References --------------------------------------------------------------------------
+
+    def prefetch_references(
+        self, model: type[models.Model], records: list[Record], fields: dict
+    ) -> None:
+        """Fetch every object these records refer to, a batch of keys per query."""
+        wanted: dict[type[models.Model], set] = defaultdict(set)
+        for record in records:
+            for name, value in record.data.items():
+                field_ = fields.get(name)
+                if field_ is None or not field_.is_relation or value is None:
+                    continue
+                target = field_.related_model
+                for item in value if field_.many_to_many else [value]:
+                    key = self.reference_key(target, item)
+                    if key is not None and key not in self.in_fixtures[target]:
+                        wanted[target].add(key)
+        for target, keys in wanted.items():
+            self.fetch(target, list(keys))
+
+    @staticmethod
+    def reference_key(target: type[models.Model], value: Any) -> tuple | None:
+        if isinstance(value, list):
+            return freeze(value) if has_natural_key(target) else None
+        if has_natural_key(target):
+            return None
+        try:
+            return ("pk", target._meta.pk.to_python(value))
+        except ValidationError:
+            return None
+
+    def reference(self, record: Record, field_: models.Field, value: Any) -> Any:
+        """The object a reference names, or MISSING (after reporting why)."""
+        target = field_.related_model
+        label = target._meta.verbose_name
+        if has_natural_key(target):
+            if not isinstance(value, list):
+                given = json.dumps(value, ensure_ascii=False, default=str)
+                what = f"numeric id {value}" if isinstance(value, int) else given
+                self.problem(
+                    record,
+                    f"refers to a {label} by {what}; name it by its natural key instead, e.g. "
+                    f"{self.example_key(target)} (manage.py dumpdata --natural-foreign "
+                    "--natural-primary writes these)",
+                    field_.name,
+                )
+                return MISSING
+            key = freeze(value)
+        else:
+            key = self.reference_key(target, value)
+        if (found := self.in_fixtures[target].get(key)) is not None:
+            return found.instance
+        row = self.in_database[target].get(key, MISSING)
+        if row is MISSING or row is None:
+            shown = json.dumps(value, ensure_ascii=False, default=str)
+            self.problem(
+                record,
+                f"there is no {label} {shown} in the fixtures or the database",
+                field_.name,
+            )
+            return MISSING
+        return row
+
+    @staticmethod
+    def example_key(model: type[models.Model]) -> str:
+        paths = getattr(model, "natural_key_fields", None) or ["…"]
+        return json.dumps([f"<{path.replace('__', ' ')}>" for path in paths])
+
+    def fetch(self, model: type[models.Model], keys: list) -> None:
+        """Load the database rows for these keys (natural keys or ("pk", pk)) into the cache."""
+        cache = self.in_database[model]
+        keys = [key for key in set(keys) if key not in cache]
+        if not keys:
+            return
+        for key in keys:
+            cache[key] = None  # until found
+        manager = model._default_manager.db_manager(self.using)
+        related = [
+            f.name
+            for f in model._meta.concrete_fields
+            if f.is_relation and (f.many_to_one or f.one_to_one) and not f.null
+        ]
+        if not has_natural_key(model):
+            values = []
+            for _, pk in keys:
+                try:
+                    values.append(model._meta.pk.to_python(pk))
+                except ValidationError:
+                    continue
+            for chunk in chunked(values, self.chunk_size):
+                for row in model._base_manager.using(self.using).filter(pk__in=chunk):
+                    cache[("pk", row.pk)] = row
+            return
+        paths = getattr(model, "natural_key_fields", None)
+        if not paths:
+            for key in keys:
+                with contextlib.suppress(ObjectDoesNotExist, ValidationError, ValueError):
+                    cache[key] = manager.get_by_natural_key(*key)
+            return
+        lookups = [final_field(model, path) for path in paths]
+        usable = []
+        for key in keys:
+            if len(key) != len(paths):
+                continue
+            try:
+                for lookup_field, part in zip(lookups, key, strict=True):
+                    lookup_field.to_python(part)
+            except (ValidationError, TypeError):
+                continue
+            usable.append(key)
+        related += [p.rsplit("__", 1)[0] for p in paths if "__" in p]
+        queryset = manager.select_related(*dict.fromkeys(related))
+        # Filter on the key's first part only (a film's slug for its credits): one short query
+        # per chunk instead of an OR of thousands of conditions; the rest matches in Python.
+        firsts = list({key[0] for key in usable})
+        for chunk in chunked(firsts, self.chunk_size):
+            for row in queryset.filter(**{f"{paths[0]}__in": chunk}):
+                cache[freeze(row.natural_key())] = row
+
+    # Validation --------------------------------------------------------------------------
+
+    def merge_and_validate(self, record: Record) -> None:
+        model = record.model
+        existing = self.in_database[model].get(record.key) if record.key else None
+        instance = record.instance
+        if existing is not None:
+            record.existing = existing
+            merged = copy.copy(existing)
+            for f in model._meta.concrete_fields:
+                if f.attname in record.given:
+                    if f.is_relation and f.is_cached(instance):
+                        setattr(merged, f.name, getattr(instance, f.name))
+                    else:
+                        setattr(merged, f.attname, getattr(instance, f.attname))
+            record.instance = instance = merged
+        relations = [f for f in model._meta.concrete_fields if f.is_relation]
+        exclude = {f.name for f in relations} | {f.name for f in model._meta.many_to_many}
+        exclude |= record.bad_fields
+        for f in relations:
+            if f.name in record.bad_fields or f.null:
+                continue
+            if getattr(instance, f.attname) is None and not f.is_cached(instance):
+                self.problem(record, "This field is required.", f.name)
+        hook = getattr(instance, "refresh_derived_fields", None)
+        if isinstance(instance, Review) and existing is not None:
+            # A fixture that leaves the publish time empty keeps the one the review has.
+            if instance.publish_at is None:
+                instance.publish_at = existing.publish_at
+            if instance.first_published_at is None:
+                instance.first_published_at = existing.first_published_at
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except (TypeError, ValueError) as error:
+            self.problem(record, f"a value has the wrong type ({error})")
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                self.problem(record, " ".join(messages), "" if name == NON_FIELD_ERRORS else name)
+        if record.failed:
+            return
+        if hook is not None:
+            hook()
+        self.normalise(instance)
+        if existing is not None:
+            record.changed_fields = {
+                f.name
+                for f in model._meta.concrete_fields
+                if not f.primary_key
+                and f.name not in BOOKKEEPING_FIELDS
+                and self.differs(f, instance, existing)
+            }
+
+    @staticmethod
+    def differs(f: models.Field, instance: models.Model, existing: models.Model) -> bool:
+        if f.is_relation and f.is_cached(instance):
+            related = getattr(instance, f.name)
+            return related is None or related.pk != getattr(existing, f.attname)
+        return getattr(instance, f.attname) != getattr(existing, f.attname)
+
+    @staticmethod
+    def normalise(instance: models.Model) -> None:
+        """Values as the database will give them back, so a reload compares equal."""
+        for f in instance._meta.concrete_fields:
+            value = getattr(instance, f.attname)
+            if isinstance(f, models.DecimalField) and isinstance(value, Decimal):
+                setattr(instance, f.attname, value.quantize(Decimal(1).scaleb(-f.decimal_places)))
+            elif isinstance(value, datetime.datetime) and settings.USE_TZ:
+                if timezone.is_naive(value):
+                    value = timezone.make_aware(value)
+                setattr(instance, f.attname, value.astimezone(datetime.UTC))
+
+    def check_unique(self, model: type[models.Model], records: list[Record]) -> None:
+        """Unique fields and constraints: within the fixtures and against other rows."""
+        records = [r for r in records if not r.failed]
+        meta = model._meta
+        checks = [(f.name,) for f in meta.concrete_fields if f.unique and not f.primary_key]
+        checks += [tuple(names) for names in meta.unique_together]
+        checks += [tuple(c.fields) for c in meta.total_unique_constraints]
+        for names in dict.fromkeys(checks):
+            fields_ = [meta.get_field(name) for name in names]
+            seen: dict[tuple, Record] = {}
+            for record in records:
+                value = self.unique_value(record.instance, fields_)
+                if value is None:
+                    continue
+                if (twin := seen.get(value)) is not None and twin.key != record.key:
+                    self.problem(
+                        record,
+                        f"another object in the fixtures has the same {' and '.join(names)} "
+                        f"({twin.source}, {twin.position})",
+                        names[0],
+                    )
+                seen.setdefault(value, record)
+            comparable = {
+                value: record
+                for value, record in seen.items()
+                if all(not isinstance(part, NewObject) for part in value)
+            }
+            if not comparable:
+                continue
+            attnames = [f.attname for f in fields_]
+            firsts = list({value[0] for value in comparable})
+            for chunk in chunked(firsts, self.chunk_size):
+                rows = (
+                    model._base_manager.using(self.using)
+                    .filter(**{f"{attnames[0]}__in": chunk})
+                    .values_list("pk", *attnames)
+                )
+                for pk, *row_value in rows:
+                    record = comparable.get(tuple(row_value))
+                    if record is not None and record.instance.pk != pk:
+                        label = " and ".join(f.verbose_name for f in fields_)
+                        self.problem(
+                            record,
+                            f"another {meta.verbose_name} in the database already has this {label}",
+                            names[0],
+                        )
+
+    @staticmethod
+    def unique_value(instance: models.Model, fields_: list[models.Field]) -> tuple | None:
+        value = []
+        for f in fields_:
+            if f.is_relation and f.is_cached(instance):
+                related = getattr(instance, f.name)
+                part = None if related is None else related.pk or NewObject(related)
+            else:
+                part = getattr(instance, f.attname)
+            if part is None:
+                return None
+            value.append(part)
+        return tuple(value)
+
+    # Writing -----------------------------------------------------------------------------
+
+    def write(
+        self,
+        order: list[type[models.Model]],
+        by_model: dict[type[models.Model], list[Record]],
+        review_plan: ReviewImportPlan,
+    ) -> LoadResult:
+        result = LoadResult()
+        try:
+            with transaction.atomic(using=self.using):
+                review_plan.keep_versions_before_import()
+                for model in order:
+                    self.write_model(model, by_model[model], result)
+                for model in order:
+                    self.write_many_to_many(model, by_model[model])
+                result.revisions = review_plan.record_revisions()
+                if result.created or result.updated:
+                    self.reset_sequences(result.models)
+                    self.refresh_search_data(by_model)
+                    # Bulk writes bypass save(): tell every process its cached pages are stale.
+                    content_changed()
+        except (DatabaseError, ValueError) as error:
+            raise FixtureError(
+                [Problem("the fixtures", "while writing", str(error))],
+                headline="Nothing was loaded: the database refused a write.",
+            ) from error
+        return result
+
+    def refresh_search_data(self, by_model: dict[type[models.Model], list[Record]]) -> None:
+        """Rebuild the stored search vectors of the reviews this load wrote, and of every
+        review of a film it wrote (the film title is part of a review's search vector)."""
+        changed = [r for r in by_model.get(Review, []) if r.existing is None or r.changed_fields]
+        films = [r for r in by_model.get(Film, []) if r.existing is not None and r.changed_fields]
+        if not changed and not films:
+            return
+        condition = models.Q(pk__in=[r.instance.pk for r in changed])
+        if films:
+            condition |= models.Q(film__in=[r.instance.pk for r in films])
+        Review.objects.using(self.using).filter(condition).refresh_search_vectors()
+
+    def write_model(self, model: type[models.Model], records: list[Record], result) -> None:
+        creates = [r.instance for r in records if r.existing is None]
+        updates = [r for r in records if r.existing is not None and r.changed_fields]
+        result.created += len(creates)
+        result.updated += len(updates)
+        result.unchanged += len(records) - len(creates) - len(updates)
+        if not creates and not updates:
+            return
+        result.models.add(model)
+        relations = [f for f in model._meta.concrete_fields if f.is_relation]
+        for instance in [*creates, *(r.instance for r in updates)]:
+            for f in relations:  # pick up ids of objects written earlier in this load
+                if f.is_cached(instance) and getattr(instance, f.name) is not None:
+                    setattr(instance, f.name, getattr(instance, f.name))
+        manager = model._base_manager.using(self.using)
+        if creates:
+            if self.connection.features.can_return_rows_from_bulk_insert and not (
+                model._meta.parents
+            ):
+                manager.bulk_create(creates, batch_size=500)
+            else:
+                for instance in creates:
+                    instance.save_base(using=self.using, raw=True)
+        for instance in creates:
+            instance._state.adding = False
+            instance._state.db = self.using
+        if updates:
+            names: set[str] = set()
+            for record in updates:
+                if isinstance(record.instance, TimestampedModel) and (
+                    "updated_at" not in record.given
+                ):
+                    record.instance.updated_at = self.now
+                names |= record.changed_fields
+            names = {f.name for f in model._meta.concrete_fields if f.name in names}
+            names |= {"updated_at"} if issubclass(model, TimestampedModel) else set()
+            if model is Review:
+                names |= {"imported_at", "import_fingerprint"}
+            manager.bulk_update([r.instance for r in updates], sorted(names), batch_size=500)
+
+    def plan_many_to_many(self, model: type[models.Model], records: list[Record]) -> None:
+        """Work out which links each object gains and loses; the fixture's list is the set."""
+        for f in auto_many_to_many(model):
+            named = [r for r in records if not r.failed and f.name in r.m2m]
+            if not named:
+                continue
+            through = f.remote_field.through
+            source_att = through._meta.get_field(f.m2m_field_name()).attname
+            target_att = through._meta.get_field(f.m2m_reverse_field_name()).attname
+            current: dict[Any, set] = defaultdict(set)
+            owners = [r.existing.pk for r in named if r.existing is not None]
+            for chunk in chunked(owners, self.chunk_size):
+                rows = (
+                    through._base_manager.using(self.using)
+                    .filter(**{f"{source_att}__in": chunk})
+                    .values_list(source_att, target_att)
+                )
+                for owner, item in rows:
+                    current[owner].add(item)
+            for record in named:
+                targets = {
+                    NewObject(item) if item.pk is None else item.pk for item in record.m2m[f.name]
+                }
+                before = current[record.existing.pk] if record.existing is not None else set()
+                record.m2m_added[f.name] = targets - before
+                record.m2m_removed[f.name] = before - targets
+                if record.existing is not None and targets != before:
+                    record.changed_fields.add(f.name)
+
+    def write_many_to_many(self, model: type[models.Model], records: list[Record]) -> None:
+        for f in auto_many_to_many(model):
+            through = f.remote_field.through
+            source_att = through._meta.get_field(f.m2m_field_name()).attname
+            target_att = through._meta.get_field(f.m2m_reverse_field_name()).attname
+            manager = through._base_manager.using(self.using)
+            links = []
+            for record in records:
+                owner = record.instance.pk
+                for item in record.m2m_added.get(f.name, ()):
+                    item = item.instance.pk if isinstance(item, NewObject) else item
+                    links.append(through(**{source_att: owner, target_att: item}))
+                if removed := record.m2m_removed.get(f.name):
+                    manager.filter(**{source_att: owner, f"{target_att}__in": removed}).delete()
+            manager.bulk_create(links, batch_size=500)
+
+    def reset_sequences(self, written: set[type[models.Model]]) -> None:
+        """On PostgreSQL, point each id sequence past the highest id, as stock loaddata does."""
+        statements = self.connection.ops.sequence_reset_sql(no_style(), list(written))
+        if statements:
+            with self.connection.cursor() as cursor:
+                for statement in statements:
+                    cursor.execute(statement)
+
+
+@dataclass(frozen=True)
+class NewObject:
+    """Stands for an object the load has yet to create: equal only to itself."""
+
+    instance: models.Model
+
+    def __hash__(self) -> int:
+        return id(self.instance)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NewObject) and other.instance is self.instance
+
+
+class ReviewImportPlan:
+    """What a load does to reviews: tags, fingerprints, the edit check and revisions."""
+
+    def __init__(self, loader: FixtureLoader, reviews: list[Record], taggings: list[Record]):
+        self.loader = loader
+        self.reviews = reviews
+        self.taggings = taggings
+        self.changed: list[Record] = []
+        self.extra: list[Record] = []  # reviews touched only through their tags
+
+    def prepare(self) -> None:
+        """Work out each touched review's tags after the load, and whether it changes."""
+        # Keyed by the identity of the review object taggings point at.
+        records = {id(r.instance): r for r in self.reviews if not r.failed}
+        added_tags: dict[int, set[str]] = defaultdict(set)
+        for tagging in self.taggings:
+            if tagging.failed:
+                continue
+            review = tagging.instance.content_object
+            if id(review) not in records:
+                records[id(review)] = self.touch(review)
+            added_tags[id(review)].add(tagging.instance.tag.name)
+        existing_ids = [r.existing.pk for r in records.values() if r.existing is not None]
+        current_tags: dict[int, set[str]] = defaultdict(set)
+        for chunk in chunked(existing_ids, self.loader.chunk_size):
+            rows = TaggedReview.objects.using(self.loader.using).filter(content_object_id__in=chunk)
+            for review_id, name in rows.values_list("content_object_id", "tag__name"):
+                current_tags[review_id].add(name)
+        for object_id, record in records.items():
+            review: Review = record.instance
+            before = current_tags[record.existing.pk] if record.existing is not None else set()
+            after = before | added_tags[object_id]
+            record.tags_before = before
+            if record.existing is not None and not record.changed_fields and before == after:
+                continue
+            if record.existing is not None:
+                self.changed.append(record)
+                if "tags" not in record.changed_fields and before != after:
+                    record.changed_fields.add("tags")
+            if "import_fingerprint" not in record.given:
+                review.import_fingerprint = review.import_fingerprint_of(tags=after)
+            if "imported_at" not in record.given:
+                review.imported_at = self.loader.now
+
+    def touch(self, review: Review) -> Record:
+        """A review the fixtures change only by tagging it: plan an update of its row."""
+        record = Record("the fixtures", "tags", Review, {"slug": review.slug})
+        record.existing = review
+        record.instance = copy.copy(review)
+        record.key = (review.slug,)
+        self.extra.append(record)
+        return record
+
+    def check_edited(self) -> None:
+        """Stop before overwriting a review an editor changed since an import wrote it."""
+        if self.loader.overwrite_edited:
+            return
+        edited = [r for r in self.changed if r.existing.is_edited_since_import(tags=r.tags_before)]
+        if not edited:
+            return
+        problems = [
+            Problem(
+                r.source,
+                r.position,
+                f"“{r.existing.headline}” was changed by an editor since it was last "
+                f"imported (or was never imported); this load would change "
+                f"{', '.join(sorted(r.changed_fields))}",
+                f"reviews.review {json.dumps([r.existing.slug])}",
+            )
+            for r in edited
+        ]
+        raise FixtureError(
+            problems,
+            headline=(
+                f"Nothing was loaded: {len(edited)} review(s) were edited since their last "
+                "import and this load would overwrite them. Check them, then run again with "
+                "--overwrite-edited to replace them (their current text is kept as a revision)."
+            ),
+        )
+
+    def keep_versions_before_import(self) -> None:
+        """Make sure the text a load replaces is a revision, so it can be restored."""
+        if not self.changed:
+            return
+        latest: dict[int, dict] = {}
+        ids = [r.existing.pk for r in self.changed]
+        revisions = ReviewRevision.objects.using(self.loader.using).filter(review_id__in=ids)
+        for revision in revisions.order_by("review_id", "-created_at", "-pk"):
+            latest.setdefault(revision.review_id, revision.data)
+        for record in self.changed:
+            review = record.existing
+            if latest.get(review.pk) == review.editorial_snapshot(tags=record.tags_before):
+                continue
+            edited = review.is_edited_since_import(tags=record.tags_before)
+            source = ReviewRevision.Source.EDIT if edited else ReviewRevision.Source.IMPORT
+            revision_create(review=review, source=source)
+
+    def record_revisions(self) -> int:
+        for record in self.extra:
+            if record.changed_fields:
+                Review._base_manager.using(self.loader.using).filter(pk=record.instance.pk).update(
+                    updated_at=self.loader.now,
+                    imported_at=record.instance.imported_at,
+                    import_fingerprint=record.instance.import_fingerprint,
+                )
+        for record in self.changed:
+            revision_create(review=record.instance, source=ReviewRevision.Source.IMPORT)
+        return len(self.changed)
