@@ -463,3 +463,26 @@ def test_the_complete_example_in_the_docs_loads(client, settings, tmp_path):
     assert [d.slug for d in film.directors] == ["andrew-haigh"]
     assert client.get("/reviews/all-of-us-strangers-kimber-myers/").status_code == 200
     assert client.get("/reviews/all-of-us-strangers-revisited/").status_code == 404
+
+
+def test_a_load_makes_cached_reader_pages_fresh_at_once(client, tmp_path):
+    """Bulk writes bypass save(), so the loader itself must make cached pages stale."""
+    objects = fixture_objects()
+    load(write(tmp_path, objects))
+    review = Review.objects.get(slug="strangers-kimber-myers")
+    assert review.headline in client.get("/").content.decode()  # cached now
+
+    fixture_object(objects, "reviews.review", "strangers-kimber-myers")["headline"] = (
+        "A corrected headline from the distributor"
+    )
+    load(write(tmp_path, objects, name="correction.json"))
+
+    home = client.get("/").content.decode()
+    assert "A corrected headline from the distributor" in home
+    assert review.headline not in home
+
+
+def test_a_load_makes_new_reviews_findable(client, tmp_path):
+    load(write(tmp_path, fixture_objects()))
+    response = client.get("/search/", {"q": "tower"})  # a word only in the body
+    assert "strangers-kimber-myers" in response.content.decode()
