@@ -12,7 +12,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .PHONY: install run serve test lint format check-migrations clean bench bench-quick bench-import
 
-install: $(VENV)/.installed node_modules/.installed
+install: $(VENV)/.installed
 
 # uv itself lives in its own small virtualenv so `uv sync` never removes it.
 $(UV):
@@ -24,8 +24,10 @@ $(VENV)/.installed: uv.lock pyproject.toml | $(UV)
 	$(UV) sync --locked --python $(PYTHON)
 	@touch $@
 
-# axe-core, which the browser tests inject into pages, pinned by package-lock.json.
+# axe-core, which the browser tests inject into pages, pinned by package-lock.json. Only the
+# tests need it (and Chromium): `make run` works with Python alone.
 node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "The browser tests need npm (apt-get install npm) and Chromium (apt-get install chromium); .ci/run installs both."; exit 1; }
 	npm ci --no-audit --no-fund
 	@touch $@
 
@@ -52,7 +54,7 @@ serve: install
 
 # manage.py defaults to production settings, which need SECRET_KEY; checks use the test ones.
 test: export DJANGO_SETTINGS_MODULE := magazine.settings.test
-test: install
+test: install node_modules/.installed
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
