@@ -107,8 +107,10 @@ class ReaderPageCacheMiddleware:
         generation = current_generation()
         key = _page_key(generation, request)
         entry = caches["default"].get(key)
-        if entry is not None:
-            status, content, headers = entry
+        # The entry carries its own expiry, checked against our clock: a scheduled review
+        # appears on time even if the cache backend keeps the entry a little longer.
+        if entry is not None and timezone.now() < entry[3]:
+            status, content, headers, _ = entry
             response = HttpResponse(content, status=status)
             for name, value in headers:
                 response[name] = value
@@ -118,11 +120,14 @@ class ReaderPageCacheMiddleware:
         response = self.get_response(request)
         if not (getattr(request, "_reader_page", False) and self._storable(response)):
             return response
-        timeout = page_timeout(generation)
+        now = timezone.now()
+        timeout = page_timeout(generation, now)
         self._finish(response, timeout=timeout)
         if timeout > 0:
             headers = [(name, value) for name, value in response.items() if name != CACHE_HEADER]
-            caches["default"].set(key, (response.status_code, response.content, headers), timeout)
+            expires_at = now + datetime.timedelta(seconds=timeout)
+            entry = (response.status_code, response.content, headers, expires_at)
+            caches["default"].set(key, entry, timeout)
         response[CACHE_HEADER] = "miss"
         return get_conditional_response(request, etag=response["ETag"], response=response)
 
