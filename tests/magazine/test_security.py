@@ -28,20 +28,9 @@ from tests.factories import (
     ReviewFactory,
     UserFactory,
 )
-from tests.markup import assert_nothing_runs
+from tests.markup import assert_no_live_markup, attack
 
 PASSWORD = "correct horse battery staple"
-
-
-def attack(field: str) -> str:
-    """At most 100 characters, the shortest text field an attack goes into."""
-    return f'</title><script>alert("{field}")</script><img src=x onerror=alert(1)>"\''
-
-
-def assert_no_live_markup(html: str) -> None:
-    assert "<script>alert" not in html
-    assert "<img src=x onerror" not in html
-    assert_nothing_runs(html)
 
 
 @pytest.fixture
