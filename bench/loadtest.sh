@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Load test: 64 concurrent clients for 60 s against gunicorn with PostgreSQL (and Redis), on
 # loopback only. Bounded: wrk stops after DURATION and the script stops gunicorn on exit.
-# Fails (exit 1) on any 5xx or socket error.
+# Fails (exit 1) on any 5xx, any 4xx (every path in the rotation exists), any socket error
+# (refused, reset or timed-out connections), an error in gunicorn's log, or no requests at all.
 #
-#   bench/loadtest.sh                     # the production setup: Redis page cache on
-#   CACHE_MIDDLEWARE_SECONDS=0 bench/loadtest.sh   # every request renders from PostgreSQL
+#   bench/loadtest.sh                         # the production setup: Redis page cache on
+#   PAGE_CACHE_SECONDS=0 bench/loadtest.sh    # page cache off: every page renders from PostgreSQL
 #
 # Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/magazine_bench),
 # REDIS_URL (default redis://127.0.0.1:6379/7), PORT (8107), CONNECTIONS (64), DURATION (60s).
@@ -63,12 +64,29 @@ done
 curl -fsS "http://127.0.0.1:${PORT}/health/" >/dev/null
 
 echo "Paths: $BENCH_PATHS"
-echo "wrk: ${CONNECTIONS} connections, ${THREADS} threads, ${DURATION}; cache ${CACHE_MIDDLEWARE_SECONDS:-30 (default with Redis)} s"
+# Say whether the page cache is really on: the second anonymous request of a page is a hit.
+curl -fsS -o /dev/null "http://127.0.0.1:${PORT}/"
+cache_state=$(curl -fsS -D - -o /dev/null "http://127.0.0.1:${PORT}/" \
+  | tr -d '\r' | sed -n 's/^[Xx]-[Pp]age-[Cc]ache: //p')
+echo "wrk: ${CONNECTIONS} connections, ${THREADS} threads, ${DURATION};" \
+  "PAGE_CACHE_SECONDS=${PAGE_CACHE_SECONDS:-600 (default)}; second request of /: X-Page-Cache ${cache_state:-absent}"
 wrk -t "$THREADS" -c "$CONNECTIONS" -d "$DURATION" --timeout 10s --latency \
   -s bench/paths.lua "http://127.0.0.1:${PORT}" | tee "$RESULTS/wrk.txt"
 
 errors=$(grep -c -E "Traceback|Exception|CRITICAL|WORKER TIMEOUT" "$RESULTS/gunicorn.log" || true)
 echo "gunicorn log: $errors error lines ($RESULTS/gunicorn.log)"
-grep -q "status_5xx=0$" "$RESULTS/wrk.txt" \
-  && grep -q "socket_errors connect=0 read=0 write=0 timeout=0$" "$RESULTS/wrk.txt" \
-  && [ "$errors" -eq 0 ]
+
+result() { sed -n "s/.*RESULT.* $1=\([0-9]*\).*/\1/p" "$RESULTS/wrk.txt" | head -n1; }
+failures=()
+requests=$(result requests)
+[ "${requests:-0}" -gt 0 ] || failures+=("no requests completed")
+for field in status_5xx status_4xx connect read write timeout; do
+  value=$(result "$field")
+  [ "${value:-missing}" = 0 ] || failures+=("$field=${value:-missing}")
+done
+[ "$errors" -eq 0 ] || failures+=("$errors error lines in gunicorn.log")
+if [ ${#failures[@]} -gt 0 ]; then
+  echo "FAIL: ${failures[*]}"
+  exit 1
+fi
+echo "PASS: ${requests} requests, no 4xx or 5xx, no socket errors, no errors logged"

@@ -4,21 +4,33 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from taggit.models import Tag
 
 from people.models import Critic
 from reviews.models import Film, Review
+from reviews.selectors import tag_with_reviews
 
 FEED_LENGTH = 20
 
 
 class LatestReviewsFeed(Feed):
-    """The newest published reviews, RSS 2.0."""
+    """The newest published reviews, RSS 2.0.
+
+    Feed readers render RSS titles and descriptions as HTML, so both go out escaped (as
+    Django's own default item title does); Atom marks titles as text, which stay as typed, and
+    summaries as HTML, which are escaped. Either way a headline is never live markup.
+    """
 
     description_template = None
+
+    def text(self, value: str) -> str:
+        """A title or description as this feed type needs it: escaped where it is HTML."""
+        return value if self.feed_type is Atom1Feed else escape(value)
 
     def title(self, obj=None) -> str:
         return f"{settings.MAGAZINE_NAME}: latest reviews"
@@ -36,10 +48,10 @@ class LatestReviewsFeed(Feed):
         return self.reviews(obj)[:FEED_LENGTH]
 
     def item_title(self, item: Review) -> str:
-        return item.headline
+        return self.text(item.headline)
 
     def item_description(self, item: Review) -> str:
-        return item.standfirst or item.film.title
+        return escape(item.standfirst or item.film.title)  # HTML in RSS and in Atom's summary
 
     def item_link(self, item: Review) -> str:
         return item.get_absolute_url()
@@ -75,13 +87,13 @@ class CriticFeed(LatestReviewsFeed):
         return get_object_or_404(Critic, slug=slug)
 
     def title(self, obj: Critic) -> str:
-        return f"{settings.MAGAZINE_NAME}: reviews by {obj.byline}"
+        return self.text(f"{settings.MAGAZINE_NAME}: reviews by {obj.byline}")
 
     def link(self, obj: Critic) -> str:
         return obj.get_absolute_url()
 
     def description(self, obj: Critic) -> str:
-        return f"Film reviews by {obj.byline} for {settings.MAGAZINE_NAME}."
+        return self.text(f"Film reviews by {obj.byline} for {settings.MAGAZINE_NAME}.")
 
     def reviews(self, obj: Critic):
         return super().reviews().filter(critic=obj)
@@ -97,13 +109,13 @@ class FilmFeed(LatestReviewsFeed):
         return get_object_or_404(Film, slug=slug)
 
     def title(self, obj: Film) -> str:
-        return f"{settings.MAGAZINE_NAME}: reviews of {obj.title} ({obj.year})"
+        return self.text(f"{settings.MAGAZINE_NAME}: reviews of {obj.title} ({obj.year})")
 
     def link(self, obj: Film) -> str:
         return obj.get_absolute_url()
 
     def description(self, obj: Film) -> str:
-        return f"Reviews of {obj.title} ({obj.year}) from {settings.MAGAZINE_NAME}."
+        return self.text(f"Reviews of {obj.title} ({obj.year}) from {settings.MAGAZINE_NAME}.")
 
     def reviews(self, obj: Film):
         return super().reviews().filter(film=obj)
@@ -116,16 +128,20 @@ class FilmAtomFeed(FilmFeed):
 
 class TagFeed(LatestReviewsFeed):
     def get_object(self, request, slug: str) -> Tag:
-        return get_object_or_404(Tag, slug=slug)
+        """Like the tag page: a tag on no published review is a 404, its name unrevealed."""
+        tag = tag_with_reviews(slug)
+        if tag is None:
+            raise Http404("No published reviews carry this tag.")
+        return tag
 
     def title(self, obj: Tag) -> str:
-        return f"{settings.MAGAZINE_NAME}: reviews tagged “{obj.name}”"
+        return self.text(f"{settings.MAGAZINE_NAME}: reviews tagged “{obj.name}”")
 
     def link(self, obj: Tag) -> str:
         return reverse("tag_detail", kwargs={"slug": obj.slug})
 
     def description(self, obj: Tag) -> str:
-        return f"Reviews tagged “{obj.name}” from {settings.MAGAZINE_NAME}."
+        return self.text(f"Reviews tagged “{obj.name}” from {settings.MAGAZINE_NAME}.")
 
     def reviews(self, obj: Tag):
         return super().reviews().filter(tags__slug=obj.slug)

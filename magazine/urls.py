@@ -7,6 +7,7 @@ from django.urls import include, path
 from . import feeds, views
 from .freshness import reader_page
 from .sitemaps import SITEMAPS
+from .view_on_site import admin_view_on_site
 
 admin.site.site_header = f"{settings.MAGAZINE_NAME} editorial desk"
 admin.site.site_title = f"{settings.MAGAZINE_NAME} admin"
@@ -39,6 +40,12 @@ urlpatterns = [
     path("tags/<slug:slug>/feed/atom/", reader_page(feeds.TagAtomFeed()), name="tag_feed_atom"),
     path("sitemap.xml", reader_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", reader_page(views.robots_txt), name="robots_txt"),
+    # Before the admin's own route of the same address (admin:view_on_site), which it replaces.
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(admin_view_on_site),
+        name="admin_view_on_site",
+    ),
     path("admin/", admin.site.urls),
     path("", include("reviews.urls")),
 ]

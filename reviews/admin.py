@@ -196,6 +196,19 @@ class ReviewAdmin(admin.ModelAdmin):
             return queryset
         return queryset.owned_by(request.user)
 
+    def get_object(self, request: HttpRequest, object_id: str, from_field=None):
+        """The review, if this user may see it. Someone else's review is a 403, as on the
+        workflow pages, not the stock admin's "perhaps it was deleted?" redirect."""
+        review = super().get_object(request, object_id, from_field)
+        if review is None and from_field is None:
+            try:
+                exists = Review.objects.filter(pk=object_id).exists()
+            except (ValueError, ValidationError):
+                exists = False
+            if exists:
+                raise PermissionDenied("You may not see this review.")
+        return review
+
     def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
         allowed = super().has_view_permission(request, obj)
         return allowed and (obj is None or workflow.can_view(request.user, obj))

@@ -65,3 +65,15 @@ def assert_nothing_runs(html: str) -> MarkupAudit:
     assert audit.unsafe_links == [], audit.unsafe_links
     assert audit.titles == 1
     return audit
+
+
+def attack(field: str) -> str:
+    """A stored-XSS attempt naming the field it went into; at most 100 characters."""
+    return f'</title><script>alert("{field}")</script><img src=x onerror=alert(1)>"\''
+
+
+def assert_no_live_markup(html: str) -> None:
+    """No attack from `attack()` is live, and nothing else on the page would run."""
+    assert "<script>alert" not in html
+    assert "<img src=x onerror" not in html
+    assert_nothing_runs(html)

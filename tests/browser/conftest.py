@@ -1,4 +1,9 @@
-"""Browser tests drive Debian's Chromium through Playwright against Django's live server."""
+"""Browser tests drive Debian's Chromium through Playwright against Django's live server.
+
+Every page any browser test opens is watched for Content-Security-Policy violations, both the
+console errors Chromium prints when it refuses something and the `securitypolicyviolation`
+events the page sees; a test with any violation fails.
+"""
 
 import os
 
@@ -44,3 +49,40 @@ def open_page(browser, live_server):
     yield open_page
     for context in contexts:
         context.close()
+
+
+# Runs in every page before its own scripts, through the debugging protocol, so the policy that
+# it watches does not apply to it. Reports each violation on the console, where the test sees it.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile || document.location.href}:${event.lineNumber}`);
+});
+"""
+
+
+def is_csp_violation(text: str) -> bool:
+    return text.startswith("CSP violation:") or "Content Security Policy" in text
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(request, browser):
+    """Watches every browser context the test opens; fails the test on any CSP violation."""
+    violations: list[str] = []
+    original_new_context = browser.new_context
+
+    def on_console(message) -> None:
+        if message.type in {"error", "warning"} and is_csp_violation(message.text):
+            violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+    def new_context(*args, **kwargs):
+        context = original_new_context(*args, **kwargs)
+        context.add_init_script(REPORT_VIOLATIONS)
+        context.on("console", on_console)
+        return context
+
+    browser.new_context = new_context
+    yield violations
+    browser.new_context = original_new_context
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))

@@ -36,14 +36,30 @@ def test_writer_and_editor_take_a_review_from_draft_to_the_home_page(open_page, 
     writer_page.fill("#id_body", "Andrew Haigh adapts Taichi Yamada.\n\nThe ending tells all.")
     writer_page.click("input[name=_continue]")
     expect(writer_page.locator("#workflow-title")).to_contain_text("Draft")
+    # The shareable link selects itself for copying (a script file: CSP allows nothing inline).
+    share = writer_page.locator("#share-url")
+    share.click()
+    assert share.evaluate("input => input.selectionEnd - input.selectionStart") == len(
+        share.input_value()
+    )
+    # The pages around the form: revisions, the staff preview, the desk.
+    writer_page.click("text=Revisions (")
+    expect(writer_page.locator("table.workflow-revisions")).to_be_visible()
+    writer_page.go_back()
+    with writer_page.expect_popup() as popup:
+        writer_page.click("text=Preview as readers will see it")
+    expect(popup.value.locator("h1")).to_have_text(HEADLINE)
+    popup.value.close()
     writer_page.click("button[value=submit]")
     expect(writer_page.locator(".messagelist")).to_contain_text("It is now in review")
     review = Review.objects.get(headline=HEADLINE)
     assert review.slug == "a-ghost-story-about-grief-in-a-london-tower-block"  # prepopulated
     assert review.critic == writer.critic
 
-    # The editor asks for changes, with a comment.
+    # The editor finds it on the desk and asks for changes, with a comment.
     editor_page = log_in(open_page(), "editor")
+    editor_page.goto("/admin/reviews/review/desk/")
+    expect(editor_page.locator("#desk-waiting")).to_contain_text(HEADLINE)
     editor_page.goto(f"/admin/reviews/review/{review.pk}/change/")
     expect(editor_page.locator("button[value=approve]")).to_be_visible()
     editor_page.fill("#id_comment", "Please do not give the ending away.")
@@ -93,3 +109,21 @@ def test_writer_and_editor_take_a_review_from_draft_to_the_home_page(open_page, 
         "approve",
         "schedule",
     ]
+
+
+def test_the_csp_watch_catches_a_violation(open_page, live_server, csp_violations):
+    """The check every browser test gets can fail: inline code on our pages is reported."""
+    page = open_page()
+    page.goto("/")
+    refused = page.evaluate(
+        """() => new Promise((resolve) => {
+          document.addEventListener("securitypolicyviolation", () => resolve(true), {once: true});
+          const script = document.createElement("script");  // an inline script, as XSS adds
+          script.textContent = "document.title = 'ran'";
+          document.head.append(script);
+        })"""
+    )
+
+    assert refused and page.title() != "ran"
+    assert any("script-src" in violation for violation in csp_violations), csp_violations
+    csp_violations.clear()  # seen and expected: do not fail this test for it
