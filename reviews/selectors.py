@@ -14,7 +14,7 @@ from taggit.models import Tag
 from people.models import Critic, Person
 
 from . import workflow
-from .models import Film, Genre, Review, ReviewRevision
+from .models import Credit, Film, Genre, Review, ReviewRevision
 
 
 def critics_with_review_counts() -> QuerySet[Critic]:
@@ -77,6 +77,15 @@ def initial_of(title: str) -> str:
     """'A'–'Z' for titles starting with a letter, '#' for the rest."""
     first = title[:1].upper()
     return first if "A" <= first <= "Z" else "#"
+
+
+def filmography(person: Person) -> QuerySet[Credit]:
+    """A person's credits with their films, newest film first (a stable order for paging)."""
+    return (
+        Credit.objects.filter(person=person)
+        .select_related("film")
+        .order_by("-film__year", "film__title", "billing_order", "pk")
+    )
 
 
 def people_search(query_terms: list[str]) -> QuerySet[Person]:

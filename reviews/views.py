@@ -12,6 +12,7 @@ from people.models import Critic, Person
 from . import workflow
 from .models import Credit, Film, Review
 from .previews import PreviewLinkExpired, PreviewLinkInvalid, preview_review_id
+from .selectors import filmography
 from .structured_data import film_data, review_data
 
 
@@ -117,19 +118,19 @@ class CriticDetailView(ListView):
         return super().get_context_data(critic=self.critic, **kwargs)
 
 
-class PersonDetailView(DetailView):
-    """A person's filmography: every credit, newest film first."""
+class PersonDetailView(ListView):
+    """A person's filmography, a page at a time: every credit, newest film first."""
 
     template_name = "people/person_detail.html"
-    context_object_name = "person"
+    context_object_name = "credits"
+    paginate_by = 50
+    paginator_class = UncountedPaginator
 
-    def get_queryset(self) -> QuerySet[Person]:
-        return Person.objects.select_related("critic").prefetch_related(
-            Prefetch(
-                "credits",
-                queryset=Credit.objects.select_related("film").order_by(
-                    "-film__year", "film__title", "billing_order"
-                ),
-                to_attr="filmography",
-            )
+    def get_queryset(self) -> QuerySet[Credit]:
+        self.person = get_object_or_404(
+            Person.objects.select_related("critic"), slug=self.kwargs["slug"]
         )
+        return filmography(self.person)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(person=self.person, **kwargs)
