@@ -377,3 +377,115 @@ def test_the_roles_exist_with_the_permissions_they_need(roles):
     assert not writer & {"approve_review", "publish_review", "edit_any_review", "delete_review"}
     assert {"approve_review", "publish_review", "edit_any_review", "add_correction"} <= editor
     assert "delete_review" not in editor
+
+
+class TestCorrectionsInTheAdmin:
+    """Corrections are added from the review's change form, shown at the foot of the public
+    page with their date, and kept as written: no later request edits or removes them."""
+
+    def correction_form(self, review, **rows):
+        return form_data(
+            review,
+            **{
+                "corrections-TOTAL_FORMS": "1",
+                "corrections-INITIAL_FORMS": "0",
+                **rows,
+            },
+        )
+
+    def test_an_editor_adds_a_correction_that_readers_see_dated_at_the_foot(self, client, editor):
+        review = ReviewFactory(published=True, body="The film runs 150 minutes.")
+        client.force_login(editor)
+        page = client.get(change_url(review))
+        assert 'name="corrections-__prefix__-text"' in page.text
+
+        response = client.post(
+            change_url(review),
+            self.correction_form(
+                review,
+                body="The film runs 105 minutes.",
+                **{
+                    "corrections-0-published_on": "2023-12-22",
+                    "corrections-0-text": "An earlier version gave the wrong running time.",
+                },
+            ),
+        )
+        assert response.status_code == 302
+        correction = review.corrections.get()
+        assert correction.published_on == datetime.date(2023, 12, 22)
+        review.refresh_from_db()
+        assert review.body == "The film runs 105 minutes."
+        assert review.is_published
+
+        public = client.get(review.get_absolute_url()).text
+        note = (
+            'Updated <time datetime="2023-12-22">22 Dec 2023</time>:</strong> '
+            "An earlier version gave the wrong running time."
+        )
+        assert note in public
+        body_at = public.index("The film runs 105 minutes.")
+        assert body_at < public.index(note) < public.index("critic-card")
+
+    def test_a_correction_cannot_be_edited_or_deleted_afterwards(self, client, editor):
+        review = ReviewFactory(published=True)
+        client.force_login(editor)
+        client.post(
+            change_url(review),
+            self.correction_form(
+                review,
+                **{
+                    "corrections-0-published_on": "2023-12-22",
+                    "corrections-0-text": "The director's name was misspelled.",
+                },
+            ),
+        )
+        correction = review.corrections.get()
+        review.refresh_from_db()
+
+        page = client.get(change_url(review)).text
+        assert "The director&#x27;s name was misspelled." in page
+        assert 'name="corrections-0-text"' not in page  # shown, not editable
+        assert 'name="corrections-0-DELETE"' not in page
+
+        crafted = form_data(
+            review,
+            **{
+                "corrections-TOTAL_FORMS": "1",
+                "corrections-INITIAL_FORMS": "1",
+                "corrections-0-id": str(correction.pk),
+                "corrections-0-review": str(review.pk),
+                "corrections-0-published_on": "2020-01-01",
+                "corrections-0-text": "Nothing was ever wrong.",
+                "corrections-0-DELETE": "on",
+            },
+        )
+        client.post(change_url(review), crafted)
+        correction.refresh_from_db()
+        assert correction.text == "The director's name was misspelled."
+        assert correction.published_on == datetime.date(2023, 12, 22)
+
+        review.refresh_from_db()
+        client.post(change_url(review), form_data(review, body="A later edit."))
+        review.refresh_from_db()
+        assert review.body == "A later edit."
+        assert list(review.corrections.values_list("text", flat=True)) == [
+            "The director's name was misspelled."
+        ]
+        assert not editor.has_perm("reviews.change_correction")
+        assert not editor.has_perm("reviews.delete_correction")
+
+    def test_a_review_never_published_takes_no_correction(self, client, editor):
+        review = ReviewFactory(state=Review.State.APPROVED)
+        client.force_login(editor)
+        assert "corrections-__prefix__-text" not in client.get(change_url(review)).text
+        client.post(
+            change_url(review),
+            self.correction_form(
+                review,
+                **{
+                    "corrections-0-published_on": "2023-12-22",
+                    "corrections-0-text": "Nothing to correct yet.",
+                },
+            ),
+        )
+        assert not review.corrections.exists()
