@@ -1,3 +1,5 @@
+import datetime
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -9,8 +11,11 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
+
+from magazine.zones import desk_time_zone, moment_from_clock, time_zone_choices
 
 from . import selectors, services, workflow
 from .diffs import snapshot_diff
@@ -43,14 +48,83 @@ class AvailabilityInline(admin.TabularInline):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
+class ClockTimeField(forms.DateTimeField):
+    """A date and time as a clock shows it, with no zone applied: the form names the zone."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.datetime):
+            return value
+        try:
+            result = parse_datetime(str(value).strip())
+        except ValueError:
+            result = None
+        if result is None:
+            result = forms.BaseTemporalField.to_python(self, value)
+        return result
+
+
+class FilmAdminForm(forms.ModelForm):
+    """Takes the embargo as the distributor states it: a clock time and its time zone."""
+
+    review_embargo_until = ClockTimeField(
+        label="Review embargo lifts at",
+        required=False,
+        help_text="The date and time exactly as the distributor gives it, on their clock "
+        "(choose that time zone below). Leave empty when there is no embargo.",
+    )
+    review_embargo_timezone = forms.ChoiceField(
+        label="Embargo time zone",
+        choices=time_zone_choices,
+        initial=desk_time_zone,
+        help_text=f"Where the distributor's clock is, e.g. America/Los Angeles for “9 a.m. "
+        f"Pacific”. The desk's own zone is {settings.TIME_ZONE}.",
+    )
+
+    class Meta:
+        model = Film
+        # The admin's fieldsets add the film's other fields.
+        fields = ["review_embargo_until", "review_embargo_timezone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        local = self.instance.review_embargo_local
+        if local is not None:
+            # Shown on the distributor's clock, the way it was entered.
+            self.initial["review_embargo_until"] = local.replace(tzinfo=None)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        clock = cleaned_data.get("review_embargo_until")
+        zone_name = cleaned_data.get("review_embargo_timezone")
+        if clock is None:
+            return cleaned_data
+        if zone_name is None:  # the zone is in error: a clock time alone names no moment
+            del cleaned_data["review_embargo_until"]
+            return cleaned_data
+        if timezone.is_aware(clock):  # typed with an offset: that already names the moment
+            cleaned_data["review_embargo_until"] = clock
+            return cleaned_data
+        try:
+            cleaned_data["review_embargo_until"] = moment_from_clock(clock, zone_name)
+        except ValidationError as error:
+            self.add_error("review_embargo_until", error)
+        return cleaned_data
+
+
 @admin.register(Film)
 class FilmAdmin(admin.ModelAdmin):
+    form = FilmAdminForm
     list_display = ["title", "year", "release_date", "runtime_minutes", "embargo", "updated_at"]
     list_filter = ["genres", "year"]
     search_fields = ["title", "slug", "source_title", "source_author"]
     prepopulated_fields = {"slug": ["title", "year"]}
     filter_horizontal = ["genres"]
     inlines = [CreditInline, AvailabilityInline]
+    readonly_fields = ["embargo_lifts"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "year", "release_date", "runtime_minutes", "genres"]}),
         ("About the film", {"fields": ["synopsis", "poster", "imdb_id"]}),
@@ -58,20 +132,25 @@ class FilmAdmin(admin.ModelAdmin):
         (
             "Review embargo",
             {
-                "fields": ["review_embargo_until"],
-                "description": "The moment the distributor allows reviews to appear. Enter it "
-                f"in the desk's time zone, {settings.TIME_ZONE}: an embargo of 09:00 in "
-                "another city must be converted first. No review of this film can be "
-                "published or scheduled before it.",
+                "fields": ["review_embargo_until", "review_embargo_timezone", "embargo_lifts"],
+                "description": "The moment the distributor allows reviews to appear. Enter "
+                "it as they state it, e.g. 10 Jan 2024, 09:00 in America/Los Angeles; the "
+                "desk converts it. No review of this film can be published or scheduled "
+                "before it.",
             },
         ),
     ]
 
     @admin.display(description="Review embargo until", ordering="review_embargo_until")
     def embargo(self, film: Film) -> str:
+        return film.review_embargo_description or "–"
+
+    @admin.display(description="Embargo lifts")
+    def embargo_lifts(self, film: Film) -> str:
         if film.review_embargo_until is None:
-            return "–"
-        return date_format(timezone.localtime(film.review_embargo_until), "j M Y, H:i T")
+            return "No embargo."
+        state = "in force" if film.embargo_in_force() else "lifted"
+        return f"{film.review_embargo_description} (embargo {state})."
 
 
 class ReviewAdminForm(forms.ModelForm):
@@ -297,6 +376,7 @@ class ReviewAdmin(admin.ModelAdmin):
             ),
             "share_expires": timezone.now() + preview_link_max_age(),
             "autosave_seconds": settings.REVIEW_AUTOSAVE_SECONDS,
+            "embargo_in_force": review.film.embargo_in_force(),
         }
 
     def change_view(self, request, object_id, form_url="", extra_context=None):

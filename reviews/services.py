@@ -187,11 +187,16 @@ def review_transition(
             goes_out = publish_at
         film = locked.film
         if film.embargo_blocks(goes_out):
+            asked = (
+                f"You asked for {_describe_moment(goes_out)}. "
+                if name == "schedule"
+                else "It cannot be published now. "
+            )
             raise ValidationError(
                 {
                     "publish_at": f"The review embargo on {film} lifts at "
-                    f"{_describe_moment(film.review_embargo_until)}; no review of it can go "
-                    "out before then. Schedule it for that time or later."
+                    f"{film.review_embargo_description}; no review of it can go out before "
+                    f"then. {asked}Schedule it for that time or later."
                 },
                 code="embargo",
             )

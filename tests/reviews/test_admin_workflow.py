@@ -364,10 +364,124 @@ class TestDesk:
         assert "Someone else&#x27;s" not in text
 
 
-def test_the_film_admin_states_the_embargo_time_zone(admin_client):
-    film = FilmFactory()
-    response = admin_client.get(reverse("admin:reviews_film_change", args=[film.pk]))
-    assert "in the desk's time zone, UTC" in response.text
+def film_form_data(film, **changes):
+    """What the film change form posts, with empty credit and availability inlines."""
+    data = {
+        "title": film.title,
+        "slug": film.slug,
+        "year": film.year,
+        "runtime_minutes": film.runtime_minutes or "",
+        "review_embargo_until": "",
+        "review_embargo_timezone": film.review_embargo_timezone,
+        "_continue": "Save and continue editing",
+    }
+    for prefix in ("credits", "availabilities"):
+        data |= {
+            f"{prefix}-TOTAL_FORMS": "0",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+        }
+    data.update(changes)
+    return data
+
+
+class TestEmbargoTimeZone:
+    """An embargo is entered as the distributor states it, a clock time in their zone, and
+    shown in that zone and on the desk's clock."""
+
+    def test_an_embargo_entered_in_los_angeles_time_is_stored_as_that_moment(self, client, editor):
+        film = FilmFactory(title="Strangers")
+        client.force_login(editor)
+        url = reverse("admin:reviews_film_change", args=[film.pk])
+        form = client.get(url).text
+        assert '<option value="America/Los_Angeles">America/Los Angeles</option>' in form
+        assert '<option value="UTC" selected>UTC</option>' in form  # the desk's zone
+
+        response = client.post(
+            url,
+            film_form_data(
+                film,
+                review_embargo_until="2024-01-10T09:00",
+                review_embargo_timezone="America/Los_Angeles",
+            ),
+        )
+        assert response.status_code == 302
+        film.refresh_from_db()
+        assert film.review_embargo_until == datetime.datetime(2024, 1, 10, 17, tzinfo=datetime.UTC)
+        assert film.review_embargo_timezone == "America/Los_Angeles"
+
+        with time_machine.travel(NOW, tick=False):
+            page = client.get(url).text
+        assert 'name="review_embargo_until" value="2024-01-10T09:00"' in page
+        assert '<option value="America/Los_Angeles" selected>' in page
+        both = (
+            "10 Jan 2024, 09:00 PST (America/Los_Angeles), which is 10 Jan 2024, 17:00 UTC "
+            "on the desk&#x27;s clock (UTC)"
+        )
+        assert f"{both} (embargo in force)." in page
+        listing = client.get(reverse("admin:reviews_film_changelist")).text
+        assert both in listing
+
+    def test_a_time_the_clocks_skip_is_refused_and_nothing_is_saved(self, client, editor):
+        film = FilmFactory()
+        client.force_login(editor)
+        response = client.post(
+            reverse("admin:reviews_film_change", args=[film.pk]),
+            film_form_data(
+                film,
+                review_embargo_until="2024-03-10T02:30",
+                review_embargo_timezone="America/Los_Angeles",
+            ),
+        )
+        assert response.status_code == 200
+        assert "10 Mar 2024, 02:30 does not exist in America/Los_Angeles" in response.text
+        assert 'value="2024-03-10T02:30"' in response.text  # what they typed is kept
+        film.refresh_from_db()
+        assert film.review_embargo_until is None
+
+    def test_an_unknown_zone_is_a_form_error(self, client, editor):
+        film = FilmFactory()
+        client.force_login(editor)
+        response = client.post(
+            reverse("admin:reviews_film_change", args=[film.pk]),
+            film_form_data(
+                film, review_embargo_until="2024-01-10T09:00", review_embargo_timezone="Mars/Base"
+            ),
+        )
+        assert response.status_code == 200
+        assert "Select a valid choice" in response.text
+        film.refresh_from_db()
+        assert film.review_embargo_until is None
+
+    def test_the_review_form_shows_the_embargo_in_both_zones_while_it_holds(self, client, editor):
+        film = FilmFactory(
+            title="Strangers",
+            review_embargo_until=datetime.datetime(2023, 12, 20, 17, tzinfo=datetime.UTC),
+            review_embargo_timezone="America/Los_Angeles",
+        )
+        review = ReviewFactory(film=film, state=Review.State.APPROVED)
+        client.force_login(editor)
+        with time_machine.travel(NOW, tick=False):
+            before = client.get(change_url(review)).text
+        assert (
+            "before 20 Dec 2023, 09:00 PST (America/Los_Angeles), which is 20 Dec 2023, "
+            "17:00 UTC on the desk&#x27;s clock (UTC)."
+        ) in before
+        with time_machine.travel(datetime.datetime(2023, 12, 21, tzinfo=datetime.UTC)):
+            after = client.get(change_url(review)).text
+        assert "workflow-embargo" not in after
+
+    def test_the_desk_clock_follows_the_sites_time_zone(self, settings):
+        settings.TIME_ZONE = "Europe/London"
+        film = FilmFactory(
+            review_embargo_until=datetime.datetime(2024, 7, 10, 16, tzinfo=datetime.UTC),
+            review_embargo_timezone="America/Los_Angeles",
+        )
+        assert film.review_embargo_description == (
+            "10 Jul 2024, 09:00 PDT (America/Los_Angeles), which is 10 Jul 2024, 17:00 BST on "
+            "the desk's clock (Europe/London)"
+        )
 
 
 def test_the_roles_exist_with_the_permissions_they_need(roles):

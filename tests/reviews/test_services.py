@@ -136,7 +136,8 @@ class TestEmbargo:
             services.review_publish(review=review, user=editor)
         assert error.value.message_dict["publish_at"] == [
             "The review embargo on Strangers (2023) lifts at 20 Dec 2023, 09:00 UTC; no "
-            "review of it can go out before then. Schedule it for that time or later."
+            "review of it can go out before then. It cannot be published now. Schedule it for "
+            "that time or later."
         ]
         with pytest.raises(ValidationError):
             services.review_schedule(
@@ -144,6 +145,32 @@ class TestEmbargo:
             )
         review.refresh_from_db()
         assert review.state == Review.State.APPROVED
+
+    def test_an_embargo_in_another_zone_is_told_in_that_zone_and_on_the_desks_clock(
+        self, clock, editor
+    ):
+        # "Embargo: 9 a.m. Pacific on 20 Dec" is 17:00 UTC, the desk's zone in tests.
+        lifts = datetime.datetime(2023, 12, 20, 17, 0, tzinfo=datetime.UTC)
+        film = FilmFactory(
+            title="Strangers",
+            year=2023,
+            review_embargo_until=lifts,
+            review_embargo_timezone="America/Los_Angeles",
+        )
+        review = ReviewFactory(film=film, state=Review.State.APPROVED)
+        with pytest.raises(ValidationError) as error:
+            services.review_schedule(
+                review=review, user=editor, publish_at=lifts - datetime.timedelta(minutes=1)
+            )
+        assert error.value.message_dict["publish_at"] == [
+            "The review embargo on Strangers (2023) lifts at 20 Dec 2023, 09:00 PST "
+            "(America/Los_Angeles), which is 20 Dec 2023, 17:00 UTC on the desk's clock (UTC); "
+            "no review of it can go out before then. You asked for 20 Dec 2023, 16:59 UTC. "
+            "Schedule it for that time or later."
+        ]
+        assert review.transitions.count() == 0
+        services.review_schedule(review=review, user=editor, publish_at=lifts)
+        assert review.is_scheduled
 
     def test_scheduling_for_the_moment_the_embargo_lifts_is_allowed(self, clock, editor):
         film = FilmFactory(review_embargo_until=TOMORROW_9)
