@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 from django import forms
 from django.conf import settings
@@ -19,7 +20,7 @@ from magazine.zones import desk_time_zone, moment_from_clock, time_zone_choices
 
 from . import selectors, services, workflow
 from .diffs import snapshot_diff
-from .models import Availability, Correction, Credit, Film, Genre, Review
+from .models import Availability, Correction, Credit, Film, Genre, NewReviewAutosave, Review
 from .previews import preview_link_max_age, preview_url
 from .views import render_review_preview
 
@@ -80,6 +81,7 @@ class FilmAdminForm(forms.ModelForm):
         label="Embargo time zone",
         choices=time_zone_choices,
         initial=desk_time_zone,
+        required=False,
         help_text=f"Where the distributor's clock is, e.g. America/Los Angeles for “9 a.m. "
         f"Pacific”. The desk's own zone is {settings.TIME_ZONE}.",
     )
@@ -95,6 +97,12 @@ class FilmAdminForm(forms.ModelForm):
         if local is not None:
             # Shown on the distributor's clock, the way it was entered.
             self.initial["review_embargo_until"] = local.replace(tzinfo=None)
+
+    def clean_review_embargo_timezone(self) -> str:
+        # Left out of the post (an old form, a script): keep the zone the film has.
+        return self.cleaned_data["review_embargo_timezone"] or (
+            self.instance.review_embargo_timezone or desk_time_zone()
+        )
 
     def clean(self):
         cleaned_data = super().clean()
@@ -301,7 +309,46 @@ class ReviewAdmin(admin.ModelAdmin):
             user=request.user,
             expected_version=form.cleaned_data.get("version") if change else None,
             tags=form.cleaned_data.get("tags"),
+            new_autosave_key=None if change else request.POST.get("new_autosave_key"),
         )
+
+    # A review not saved yet is autosaved too, per open form (NewReviewAutosave).
+    def _new_autosave_key(self, request: HttpRequest) -> tuple[str, NewReviewAutosave | None]:
+        """This add form's autosave key (kept across a failed save), and the autosave it
+        restores when the editor asked for one."""
+        posted = request.POST.get("new_autosave_key", "")
+        if request.method == "POST" and services.autosave_key_is_valid(posted):
+            return posted, None
+        restored = selectors.new_review_autosave_of(request.user, request.GET.get("autosave", ""))
+        if restored is not None:
+            return str(restored.key), restored
+        return str(uuid.uuid4()), None
+
+    def add_view(self, request, form_url="", extra_context=None):
+        key, restored = self._new_autosave_key(request)
+        extra_context = {
+            **(extra_context or {}),
+            "new_autosave_key": key,
+            "new_autosave_restored": restored,
+            "new_autosaves": selectors.new_review_autosaves_of(request.user, other_than=key),
+            "autosave_seconds": settings.REVIEW_AUTOSAVE_SECONDS,
+            "autosave_fields": " ".join(NewReviewAutosave.FIELDS),
+        }
+        return super().add_view(request, form_url, extra_context)
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        initial = super().get_changeform_initial_data(request)
+        initial.pop("autosave", None)
+        restored = selectors.new_review_autosave_of(request.user, request.GET.get("autosave", ""))
+        if restored is None:
+            return initial
+        typed = {name: value for name, value in restored.data.items() if value}
+        for name in ("film", "critic"):
+            if not str(typed.get(name, "")).isdigit():
+                typed.pop(name, None)
+        if not workflow.may_handle_any_review(request.user):
+            typed.pop("critic", None)
+        return {**initial, **typed}
 
     # The workflow around the form: buttons, history, previews, autosave.
     def get_urls(self):
@@ -328,6 +375,12 @@ class ReviewAdmin(admin.ModelAdmin):
                 "<path:object_id>/revisions/<int:revision_id>/restore/",
                 wrap(self.revision_restore_view),
                 name=f"{prefix}_revision_restore",
+            ),
+            path("add/autosave/", wrap(self.new_autosave_view), name=f"{prefix}_new_autosave"),
+            path(
+                "add/autosave/<uuid:key>/discard/",
+                wrap(self.new_autosave_discard_view),
+                name=f"{prefix}_new_autosave_discard",
             ),
             path(
                 "<path:object_id>/autosave/",
@@ -515,6 +568,38 @@ class ReviewAdmin(admin.ModelAdmin):
         return JsonResponse(
             {"saved": True, "revision": revision.pk, "message": f"Draft autosaved at {at}."}
         )
+
+    def new_autosave_view(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_add_permission(request):
+            raise PermissionDenied("You may not add reviews.")
+        data = {
+            name: request.POST[name] for name in NewReviewAutosave.FIELDS if name in request.POST
+        }
+        try:
+            autosave = services.new_review_autosave(
+                user=request.user, key=request.POST.get("new_autosave_key", ""), data=data
+            )
+        except ValidationError as error:
+            return JsonResponse({"saved": False, "message": " ".join(error.messages)}, status=400)
+        if autosave is None:
+            return JsonResponse({"saved": False, "message": "Nothing new to autosave."})
+        at = date_format(timezone.localtime(autosave.updated_at), "H:i T")
+        return JsonResponse(
+            {
+                "saved": True,
+                "message": f"Autosaved at {at}. If this tab closes, open “Add review” again "
+                "to get your text back.",
+            }
+        )
+
+    def new_autosave_discard_view(self, request: HttpRequest, key) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if services.new_review_autosave_discard(user=request.user, key=key):
+            self.message_user(request, "The autosaved new review was discarded.", messages.SUCCESS)
+        return redirect("admin:reviews_review_add")
 
     def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         self._review_for(request, object_id)

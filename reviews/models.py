@@ -745,6 +745,48 @@ class ReviewRevision(models.Model):
         return f"{self.review} – {self.get_source_display()} {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class NewReviewAutosave(models.Model):
+    """What someone is typing into the form of a review that has not been saved yet.
+
+    A new review has no row to keep revisions on, so each open “add review” form (`key`)
+    keeps its typing here until the review is saved (the row is then removed) or discarded.
+    Values are kept as typed, unchecked: they only ever go back into a form.
+    """
+
+    FIELDS = (
+        "film",
+        "critic",
+        "kind",
+        "headline",
+        "slug",
+        "standfirst",
+        "body",
+        "rating",
+        "tags",
+    )
+    # Worth keeping only when some of these hold typing (a film picked alone is not work).
+    TYPED_FIELDS = ("headline", "standfirst", "body")
+    # How many unsaved new reviews a person can have waiting; older ones make way.
+    KEPT_PER_AUTHOR = 5
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="new_review_autosaves"
+    )
+    key = models.UUIDField(help_text="Names one open “add review” form.")
+    data = models.JSONField(help_text="The form's fields as typed.")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["author", "key"], name="unique_new_review_autosave")
+        ]
+
+    def __str__(self) -> str:
+        return self.data.get("headline") or "Untitled new review"
+
+
 class ReviewTransition(models.Model):
     """One move of a review through the workflow: who, when, from where to where, and why.
 

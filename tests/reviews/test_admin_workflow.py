@@ -3,6 +3,7 @@ crafted POSTs refused, stale saves, revisions, autosave, the desk and the index 
 
 import datetime
 import re
+import uuid
 
 import pytest
 import time_machine
@@ -10,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from reviews import services
-from reviews.models import Review, ReviewRevision
+from reviews.models import NewReviewAutosave, Review, ReviewRevision
 from reviews.workflow import TRANSITIONS
 from tests.factories import CriticFactory, FilmFactory, ReviewFactory
 
@@ -603,3 +604,112 @@ class TestCorrectionsInTheAdmin:
             ),
         )
         assert not review.corrections.exists()
+
+
+class TestNewReviewAutosaveInTheAdmin:
+    """Typing in a review that was never saved is autosaved too, and the add form offers it
+    back after the tab was closed."""
+
+    add_url = "/admin/reviews/review/add/"
+
+    def form_key(self, page) -> str:
+        return re.search(r'name="new_autosave_key" value="([0-9a-f-]{36})"', page.text).group(1)
+
+    def test_a_closed_add_form_is_offered_back_and_restores_what_was_typed(self, client, editor):
+        film = FilmFactory(title="Strangers")
+        critic = CriticFactory(byline="Kimber Myers")
+        client.force_login(editor)
+        page = client.get(self.add_url)
+        assert 'data-url="/admin/reviews/review/add/autosave/"' in page.text
+        assert "reviews/admin/autosave.js" in page.text
+        key = self.form_key(page)
+
+        typed = {
+            "new_autosave_key": key,
+            "film": str(film.pk),
+            "critic": str(critic.pk),
+            "kind": "review",
+            "headline": "A ghost story in a tower block",
+            "slug": "a-ghost-story-in-a-tower-block",
+            "body": "Adam lives almost alone in a new tower.",
+            "rating": "4.5",
+            "tags": "grief, ghosts",
+        }
+        response = client.post(reverse("admin:reviews_review_new_autosave"), typed)
+        assert response.status_code == 200
+        assert response.json()["saved"] is True
+        assert not Review.objects.exists()
+
+        # The tab closes; a new "Add review" offers the autosave back.
+        reopened = client.get(self.add_url)
+        assert "Unsaved new reviews" in reopened.text
+        assert "A ghost story in a tower block" in reopened.text
+        assert f"?autosave={key}" in reopened.text
+        assert self.form_key(reopened) != key
+
+        restored = client.get(self.add_url, {"autosave": key})
+        text = restored.text
+        assert self.form_key(restored) == key  # goes on autosaving into the same place
+        assert "This form holds your autosaved text" in text
+        assert 'value="A ghost story in a tower block"' in text
+        assert ">\nAdam lives almost alone in a new tower.</textarea>" in text
+        assert f'<option value="{film.pk}" selected>Strangers (2023)</option>' in text
+        assert 'value="4.5"' in text
+        assert "Unsaved new reviews" not in text  # the one restored is not offered twice
+
+        saved = client.post(self.add_url, {**form_data(Review(film=film, critic=critic)), **typed})
+        assert saved.status_code == 302
+        review = Review.objects.get()
+        assert review.body == "Adam lives almost alone in a new tower."
+        assert not NewReviewAutosave.objects.exists()
+        assert "Unsaved new reviews" not in client.get(self.add_url).text
+
+    def test_a_writers_add_form_autosaves_under_their_own_login_only(
+        self, client, writer, other_writer
+    ):
+        client.force_login(writer)
+        key = self.form_key(client.get(self.add_url))
+        client.post(
+            reverse("admin:reviews_review_new_autosave"),
+            {"new_autosave_key": key, "headline": "Mine", "body": "My draft paragraph."},
+        )
+        client.force_login(other_writer)
+        page = client.get(self.add_url, {"autosave": key})
+        assert "My draft paragraph." not in page.text
+        assert "Unsaved new reviews" not in page.text
+        assert self.form_key(page) != key
+        client.post(reverse("admin:reviews_review_new_autosave_discard", args=[key]))
+        assert NewReviewAutosave.objects.filter(author=writer).exists()
+
+    def test_discard(self, client, writer):
+        client.force_login(writer)
+        key = self.form_key(client.get(self.add_url))
+        client.post(
+            reverse("admin:reviews_review_new_autosave"),
+            {"new_autosave_key": key, "body": "Not worth keeping."},
+        )
+        response = client.post(reverse("admin:reviews_review_new_autosave_discard", args=[key]))
+        assert response.status_code == 302
+        assert not NewReviewAutosave.objects.exists()
+        assert "was discarded" in client.get(response["Location"]).text
+
+    def test_bad_requests_get_a_clear_answer_and_write_nothing(self, client, writer):
+        client.force_login(writer)
+        url = reverse("admin:reviews_review_new_autosave")
+        assert client.get(url).status_code == 405
+        response = client.post(url, {"new_autosave_key": "forged", "body": "x"})
+        assert response.status_code == 400
+        assert "no valid autosave key" in response.json()["message"]
+        assert not NewReviewAutosave.objects.exists()
+        client.logout()
+        response = client.post(url, {"new_autosave_key": str(uuid.uuid4()), "body": "x"})
+        assert response.status_code == 302 and "/admin/login/" in response["Location"]
+        assert not NewReviewAutosave.objects.exists()
+
+    def test_a_failed_first_save_keeps_the_same_autosave_key(self, client, editor):
+        client.force_login(editor)
+        key = self.form_key(client.get(self.add_url))
+        data = {**form_data(Review(film=FilmFactory(), critic=CriticFactory())), "body": ""}
+        response = client.post(self.add_url, {**data, "new_autosave_key": key})
+        assert response.status_code == 200  # body is required
+        assert self.form_key(response) == key
