@@ -16,11 +16,20 @@ from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 
-from magazine.zones import desk_time_zone, moment_from_clock, time_zone_choices
+from magazine.zones import describe_moment, desk_time_zone, moment_from_clock, time_zone_choices
 
 from . import selectors, services, workflow
 from .diffs import snapshot_diff
-from .models import Availability, Correction, Credit, Film, Genre, NewReviewAutosave, Review
+from .models import (
+    Availability,
+    Correction,
+    Credit,
+    Film,
+    Genre,
+    NewReviewAutosave,
+    Review,
+    ReviewRevision,
+)
 from .previews import preview_link_max_age, preview_url
 from .views import render_review_preview
 
@@ -42,8 +51,6 @@ class CreditInline(admin.TabularInline):
 class AvailabilityInline(admin.TabularInline):
     model = Availability
     extra = 1
-    # A link typed without a scheme is taken as https (Django 6's default, asked for now).
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = ["kind", "provider", "region", "starts_on", "ends_on", "url", "last_checked"]
     # Django 6 assumes https for scheme-less links; say so now (silences its deprecation).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -90,6 +97,7 @@ class FilmAdminForm(forms.ModelForm):
         model = Film
         # The admin's fieldsets add the film's other fields.
         fields = ["review_embargo_until", "review_embargo_timezone"]
+        help_texts = {"slug": "Used in the film's address, e.g. /films/all-of-us-strangers/."}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -161,6 +169,18 @@ class FilmAdmin(admin.ModelAdmin):
         return f"{film.review_embargo_description} (embargo {state})."
 
 
+def revision_label(revision: ReviewRevision) -> str:
+    """“the autosave by writer at 21 Nov 2026, 20:20 UTC”: a revision as editors name it."""
+    who = revision.author.get_username() if revision.author else "the system"
+    kind = {
+        ReviewRevision.Source.EDIT: "the save",
+        ReviewRevision.Source.IMPORT: "the import",
+        ReviewRevision.Source.RESTORE: "the restore",
+        ReviewRevision.Source.AUTOSAVE: "the autosave",
+    }.get(revision.source, "the revision")
+    return f"{kind} by {who} at {describe_moment(revision.created_at)}"
+
+
 class ReviewAdminForm(forms.ModelForm):
     """The review form, carrying the version it was opened at so a stale save is refused."""
 
@@ -179,6 +199,8 @@ class ReviewAdminForm(forms.ModelForm):
             "version",
         ]
         widgets = {"version": forms.HiddenInput}
+        # The model's wording shows “<slug>”, which the admin would take for an HTML tag.
+        help_texts = {"slug": "Used in the review's address, e.g. /reviews/a-ghost-story/."}
 
     def clean(self):
         cleaned_data = super().clean()
@@ -235,7 +257,7 @@ class ReviewAdmin(admin.ModelAdmin):
     form = ReviewAdminForm
     change_form_template = "admin/reviews/review/change_form.html"
     change_list_template = "admin/reviews/review/change_list.html"
-    list_display = ["headline", "film", "critic", "kind", "status", "publish_at", "updated_at"]
+    list_display = ["headline", "film", "critic", "kind", "status", "publish_time", "updated_at"]
     list_filter = ["state", "kind", "critic", "publish_at"]
     list_select_related = ["film", "critic"]
     search_fields = ["headline", "slug", "standfirst", "film__title", "critic__byline"]
@@ -244,12 +266,11 @@ class ReviewAdmin(admin.ModelAdmin):
     # No date_hierarchy: its year links scan every review (0.35 s at 100,000 reviews);
     # the publish_at list filter covers the same need. No full count under filtered lists.
     show_full_result_count = False
-    readonly_fields = ["first_published_at", "created_at", "updated_at", "word_count"]
     inlines = [CorrectionInline]
     readonly_fields = [
         "status",
-        "publish_at",
-        "first_published_at",
+        "publish_time",
+        "first_published",
         "created_at",
         "updated_at",
         "word_count",
@@ -261,7 +282,7 @@ class ReviewAdmin(admin.ModelAdmin):
         (
             "Publication",
             {
-                "fields": ["status", "publish_at", "first_published_at"],
+                "fields": ["status", "publish_time", "first_published"],
                 "description": "Use the workflow buttons above the form to move the review "
                 "on: submit, approve, schedule, publish.",
             },
@@ -275,6 +296,36 @@ class ReviewAdmin(admin.ModelAdmin):
     @admin.display(description="State", ordering="state")
     def status(self, review: Review) -> str:
         return review.status_label
+
+    @admin.display(description="Publish at", ordering="publish_at")
+    def publish_time(self, review: Review) -> str:
+        return describe_moment(review.publish_at) if review.publish_at else "–"
+
+    @admin.display(description="First published", ordering="first_published_at")
+    def first_published(self, review: Review) -> str:
+        return describe_moment(review.first_published_at) if review.first_published_at else "–"
+
+    def view_on_site(self, review: Review) -> str | None:
+        """Only a review readers can see has a page on the site; previews cover the rest."""
+        return review.get_absolute_url() if review.is_published else None
+
+    def get_fieldsets(self, request: HttpRequest, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        left_out = set()
+        if obj is None:  # nothing to say about publication before the first save
+            fieldsets = [fs for fs in fieldsets if fs[0] not in {"Publication", "Record"}]
+            if not workflow.may_handle_any_review(request.user):
+                left_out.add("critic")  # a writer's own; the form says so instead
+        elif not self.has_change_permission(request, obj):
+            left_out.add("version")  # read only: no version to carry
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in left_out]})
+            for name, options in fieldsets
+        ]
+
+    def get_inlines(self, request: HttpRequest, obj=None):
+        # Corrections exist only for a review that has been published.
+        return self.inlines if obj is not None and obj.first_published_at else []
 
     # Who sees and edits what: the rules live in reviews.workflow.
     def get_queryset(self, request: HttpRequest):
@@ -333,6 +384,11 @@ class ReviewAdmin(admin.ModelAdmin):
             "new_autosaves": selectors.new_review_autosaves_of(request.user, other_than=key),
             "autosave_seconds": settings.REVIEW_AUTOSAVE_SECONDS,
             "autosave_fields": " ".join(NewReviewAutosave.FIELDS),
+            "writing_as": (
+                None
+                if workflow.may_handle_any_review(request.user)
+                else getattr(getattr(request.user, "critic", None), "byline", None)
+            ),
         }
         return super().add_view(request, form_url, extra_context)
 
@@ -492,13 +548,19 @@ class ReviewAdmin(admin.ModelAdmin):
 
     def revisions_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         review = self._review_for(request, object_id)
+        revisions = list(review.revisions.select_related("author"))
+        # Compare, unless told otherwise, the text before the last save with the text now:
+        # “what did the last save change?”, the question a returning editor asks.
+        saves = [r for r in revisions if r.source != r.Source.AUTOSAVE]
+        before_last_save = saves[1] if len(saves) > 1 else (revisions[-1] if revisions else None)
         return self._page(
             request,
             "admin/reviews/review/revisions.html",
             {
                 "title": f"Revisions of “{review}”",
                 "review": review,
-                "revisions": review.revisions.select_related("author"),
+                "revisions": revisions,
+                "default_from": before_last_save.pk if before_last_save else None,
                 "can_edit": workflow.can_edit(request.user, review),
             },
         )
@@ -517,7 +579,7 @@ class ReviewAdmin(admin.ModelAdmin):
             )
             if revision is None:
                 raise Http404("No such revision of this review.")
-            return str(revision), revision.data
+            return revision_label(revision), revision.data
 
         older_label, older = snapshot("from", "live")
         newer_label, newer = snapshot("to", "live")
@@ -549,7 +611,8 @@ class ReviewAdmin(admin.ModelAdmin):
             return redirect("admin:reviews_review_revisions", review.pk)
         self.message_user(
             request,
-            f"Restored the text of {revision}. The previous text is kept as a revision too.",
+            f"Restored the text of {revision_label(revision)}. The previous text is kept as a "
+            "revision too.",
             messages.SUCCESS,
         )
         return redirect(self._change_url(review))

@@ -713,3 +713,76 @@ class TestNewReviewAutosaveInTheAdmin:
         response = client.post(self.add_url, {**data, "new_autosave_key": key})
         assert response.status_code == 200  # body is required
         assert self.form_key(response) == key
+
+
+class TestWhatTheAdminShows:
+    """Fixes from looking at the admin as an editor and as a writer."""
+
+    def test_the_index_names_the_desk_box(self, client, editor):
+        client.force_login(editor)
+        html = client.get(reverse("admin:index")).text
+        assert (
+            'class="section" title="Open the editorial desk">Editorial desk</a></caption>' in html
+        )
+
+    def test_view_on_site_only_for_a_review_readers_can_see(self, client, editor):
+        client.force_login(editor)
+        draft = ReviewFactory()
+        published = ReviewFactory(published=True)
+        assert "viewsitelink" not in client.get(change_url(draft)).text
+        assert "viewsitelink" in client.get(change_url(published)).text
+
+    def test_the_add_form_shows_no_publication_record_or_corrections(self, client, editor):
+        client.force_login(editor)
+        html = client.get(reverse("admin:reviews_review_add")).text
+        for absent in ('fieldset-heading">Publication', "Record</", "corrections-TOTAL_FORMS"):
+            assert absent not in html
+        assert "e.g. /reviews/a-ghost-story/" in html  # the slug hint is readable
+
+    def test_a_writers_add_form_names_their_byline_instead_of_an_empty_critic(self, client, writer):
+        client.force_login(writer)
+        html = client.get(reverse("admin:reviews_review_add")).text
+        assert f"You are writing as {writer.critic.byline}" in html
+        assert "field-critic" not in html
+
+    def test_a_writer_viewing_a_review_in_review_sees_no_version_field(self, client, writer):
+        review = ReviewFactory(critic=writer.critic, state=Review.State.IN_REVIEW)
+        client.force_login(writer)
+        html = client.get(change_url(review)).text
+        assert "field-version" not in html
+        assert "field-body" in html
+
+    def test_publication_times_carry_their_time_zone(self, client, editor):
+        review = ReviewFactory(
+            published=True, publish_at=datetime.datetime(2024, 6, 10, 9, tzinfo=datetime.UTC)
+        )
+        client.force_login(editor)
+        assert "10 Jun 2024, 09:00 UTC" in client.get(change_url(review)).text
+        assert (
+            "10 Jun 2024, 09:00 UTC" in client.get(reverse("admin:reviews_review_changelist")).text
+        )
+
+    def test_revisions_offer_what_the_last_save_changed(self, client, editor):
+        with time_machine.travel(NOW, tick=False) as clock:
+            review = ReviewFactory(body="One.")
+            services.review_save(review=review, user=editor, expected_version=review.version)
+            before = review.revisions.first()
+            clock.shift(60)
+            review.body = "Two."
+            services.review_save(review=review, user=editor, expected_version=review.version)
+            clock.shift(60)
+            services.review_autosave(review=review, user=editor, data={"body": "Three."})
+            client.force_login(editor)
+            html = client.get(reverse("admin:reviews_review_revisions", args=[review.pk])).text
+            compare = client.get(
+                reverse("admin:reviews_review_revision_compare", args=[review.pk]),
+                {"from": before.pk, "to": "live"},
+            ).text
+        assert f'name="from" value="{before.pk}" checked' in html
+        assert "the save by editor at 19 Dec 2023, 15:00 UTC" in compare
+
+    def test_an_imported_published_review_does_not_claim_to_be_a_draft(self, client, editor):
+        client.force_login(editor)
+        html = client.get(change_url(ReviewFactory(published=True))).text
+        assert "No workflow steps recorded yet." in html
+        assert "has been a draft since" not in html
