@@ -68,7 +68,7 @@ def test_a_new_review_never_saved_survives_a_closed_tab(open_page, writer):
     reopened.goto("/admin/reviews/review/add/")
     offer = reopened.locator("#new-autosaves-title").locator("..")
     expect(offer).to_contain_text("A ghost story about grief")
-    offer.get_by_role("link", name="Restore into a form").click()
+    offer.get_by_role("link", name="Restore", exact=True).click()
     expect(reopened.locator("#id_headline")).to_have_value("A ghost story about grief")
     expect(reopened.locator("#id_body")).to_have_value(TYPED)
     expect(reopened.locator(".field-film .select2-selection")).to_contain_text("Strangers")

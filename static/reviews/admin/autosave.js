@@ -52,5 +52,7 @@
       sending = false;
     }
   }
-  window.setInterval(autosave, seconds * 1000);
+  const timer = window.setInterval(autosave, seconds * 1000);
+  // Once the form is being saved, an autosave would only trail behind the saved text.
+  form.addEventListener("submit", () => window.clearInterval(timer));
 })();
