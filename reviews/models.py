@@ -29,6 +29,7 @@ from magazine.fulltext import SEARCH_CONFIG, SearchVectorIndex, search_terms
 from magazine.images import CheckedImageField
 from magazine.text import render_markdown, word_count
 from magazine.timestamps import TimestampedModel
+from magazine.zones import describe_moment_for_desk, desk_time_zone, validate_time_zone, zone
 from people.models import Critic, Person, SlugNaturalKeyManager
 
 from .where_to_watch import WhereToWatch, where_to_watch
@@ -129,6 +130,14 @@ class Film(ChangesReaderPages, TimestampedModel):
         help_text="No review of this film can be published or scheduled before this moment "
         "(the distributor's embargo). Leave empty when there is none.",
     )
+    review_embargo_timezone = models.CharField(
+        "embargo time zone",
+        max_length=64,
+        default=desk_time_zone,
+        validators=[validate_time_zone],
+        help_text="The time zone the distributor gives the embargo in, e.g. "
+        "America/Los_Angeles. The embargo is entered and shown in it.",
+    )
 
     objects = FilmManager()
     natural_key_fields = ("slug",)
@@ -198,6 +207,23 @@ class Film(ChangesReaderPages, TimestampedModel):
         if kind:
             return f"{text} ({kind})"
         return text
+
+    @property
+    def review_embargo_local(self) -> datetime.datetime | None:
+        """The embargo as the distributor's clock shows it (in the embargo's own zone)."""
+        if self.review_embargo_until is None:
+            return None
+        return self.review_embargo_until.astimezone(zone(self.review_embargo_timezone))
+
+    @property
+    def review_embargo_description(self) -> str:
+        """When the embargo lifts, in its own zone and on the desk's clock; '' when none."""
+        if self.review_embargo_until is None:
+            return ""
+        return describe_moment_for_desk(self.review_embargo_until, self.review_embargo_timezone)
+
+    def embargo_in_force(self, now: datetime.datetime | None = None) -> bool:
+        return self.embargo_blocks(now or timezone.now())
 
     def embargo_blocks(self, moment: datetime.datetime) -> bool:
         """True when a review of this film may not go out at `moment`."""
@@ -717,6 +743,48 @@ class ReviewRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.review} – {self.get_source_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class NewReviewAutosave(models.Model):
+    """What someone is typing into the form of a review that has not been saved yet.
+
+    A new review has no row to keep revisions on, so each open “add review” form (`key`)
+    keeps its typing here until the review is saved (the row is then removed) or discarded.
+    Values are kept as typed, unchecked: they only ever go back into a form.
+    """
+
+    FIELDS = (
+        "film",
+        "critic",
+        "kind",
+        "headline",
+        "slug",
+        "standfirst",
+        "body",
+        "rating",
+        "tags",
+    )
+    # Worth keeping only when some of these hold typing (a film picked alone is not work).
+    TYPED_FIELDS = ("headline", "standfirst", "body")
+    # How many unsaved new reviews a person can have waiting; older ones make way.
+    KEPT_PER_AUTHOR = 5
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="new_review_autosaves"
+    )
+    key = models.UUIDField(help_text="Names one open “add review” form.")
+    data = models.JSONField(help_text="The form's fields as typed.")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["author", "key"], name="unique_new_review_autosave")
+        ]
+
+    def __str__(self) -> str:
+        return self.data.get("headline") or "Untitled new review"
 
 
 class ReviewTransition(models.Model):

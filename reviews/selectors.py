@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr, Upper
 from django.utils import timezone
@@ -14,7 +15,7 @@ from taggit.models import Tag
 from people.models import Critic, Person
 
 from . import workflow
-from .models import Film, Genre, Review, ReviewRevision
+from .models import Credit, Film, Genre, NewReviewAutosave, Review, ReviewRevision
 
 
 def critics_with_review_counts() -> QuerySet[Critic]:
@@ -79,6 +80,15 @@ def initial_of(title: str) -> str:
     return first if "A" <= first <= "Z" else "#"
 
 
+def filmography(person: Person) -> QuerySet[Credit]:
+    """A person's credits with their films, newest film first (a stable order for paging)."""
+    return (
+        Credit.objects.filter(person=person)
+        .select_related("film")
+        .order_by("-film__year", "film__title", "billing_order", "pk")
+    )
+
+
 def people_search(query_terms: list[str]) -> QuerySet[Person]:
     condition = Q()
     for term in query_terms:
@@ -132,3 +142,21 @@ def autosave_newer_than_saved(*, review: Review, user: AbstractBaseUser) -> Revi
     if autosave.data == review.editorial_snapshot():
         return None
     return autosave
+
+
+def new_review_autosaves_of(
+    user: AbstractBaseUser, *, other_than: str | None = None
+) -> list[NewReviewAutosave]:
+    """This person's autosaved new reviews, never saved as reviews, newest first."""
+    autosaves = NewReviewAutosave.objects.filter(author=user)
+    if other_than:
+        autosaves = autosaves.exclude(key=other_than)
+    return list(autosaves)
+
+
+def new_review_autosave_of(user: AbstractBaseUser, key: str) -> NewReviewAutosave | None:
+    """This person's autosave of the new-review form `key`, or None (also for a bad key)."""
+    try:
+        return NewReviewAutosave.objects.filter(author=user, key=key).first()
+    except ValidationError:
+        return None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -12,7 +13,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from . import workflow
-from .models import Review, ReviewRevision, ReviewTransition
+from .models import (
+    REVIEW_BODY_MAX_CHARS,
+    NewReviewAutosave,
+    Review,
+    ReviewRevision,
+    ReviewTransition,
+)
 
 User = AbstractBaseUser | AnonymousUser
 
@@ -72,12 +79,14 @@ def review_save(
     user: User | None,
     expected_version: int | None = None,
     tags: list[str] | None = None,
+    new_autosave_key: str | uuid.UUID | None = None,
 ) -> Review:
     """Save an edit of the editorial fields and keep a revision of it.
 
     Refuses (StaleReviewError, nothing written) when `expected_version` is not the stored
     version. Never moves the review through the workflow: state and publish times stay as
     stored. `user=None` is the system (an import); a user must be allowed to edit.
+    A new review made from an autosaved form (`new_autosave_key`) removes that autosave.
     """
     if review.pk is not None:
         current = Review.objects.select_for_update().select_related("critic").get(pk=review.pk)
@@ -102,7 +111,69 @@ def review_save(
     if tags is not None:
         review.tags.set(tags)
     revision_create(review=review, user=user, source=ReviewRevision.Source.EDIT)
+    if new_autosave_key is not None and user is not None:
+        new_review_autosave_discard(user=user, key=new_autosave_key)
     return review
+
+
+class AutosaveTooLong(ValidationError):
+    """Typing too long to keep as an autosave; nothing was written."""
+
+
+def _as_key(key: str | uuid.UUID) -> uuid.UUID | None:
+    try:
+        return key if isinstance(key, uuid.UUID) else uuid.UUID(str(key))
+    except ValueError:
+        return None
+
+
+def autosave_key_is_valid(key: str) -> bool:
+    return _as_key(key) is not None
+
+
+@transaction.atomic
+def new_review_autosave(
+    *, user: User, key: str | uuid.UUID, data: dict
+) -> NewReviewAutosave | None:
+    """Keep what is typed into the form of a review not saved yet, under this form's `key`.
+
+    Returns None (nothing written) when nothing is typed yet or nothing changed since the last
+    autosave of this form. Keeps only the newest few unsaved new reviews of each person.
+    """
+    if not workflow.can_add(user):
+        raise PermissionDenied("You may not add reviews.")
+    form_key = _as_key(key)
+    if form_key is None:
+        raise ValidationError("This form has no valid autosave key; reload it.", code="key")
+    snapshot = {name: str(data.get(name) or "") for name in NewReviewAutosave.FIELDS}
+    if any(len(value) > REVIEW_BODY_MAX_CHARS for value in snapshot.values()):
+        raise AutosaveTooLong(
+            f"Too long to autosave (over {REVIEW_BODY_MAX_CHARS:,} characters): save the "
+            "form instead.",
+            code="too_long",
+        )
+    if not any(snapshot[name].strip() for name in NewReviewAutosave.TYPED_FIELDS):
+        return None
+    existing = NewReviewAutosave.objects.filter(author=user, key=form_key).first()
+    if existing is not None and existing.data == snapshot:
+        return None
+    autosave, _ = NewReviewAutosave.objects.update_or_create(
+        author=user, key=form_key, defaults={"data": snapshot, "updated_at": timezone.now()}
+    )
+    stale = NewReviewAutosave.objects.filter(author=user).values_list("pk", flat=True)[
+        NewReviewAutosave.KEPT_PER_AUTHOR :
+    ]
+    NewReviewAutosave.objects.filter(pk__in=list(stale)).delete()
+    return autosave
+
+
+def new_review_autosave_discard(*, user: User, key: str | uuid.UUID) -> bool:
+    """Forget this person's autosave of one unsaved new review; True if there was one."""
+    form_key = _as_key(key)
+    if form_key is None or not user.is_authenticated:
+        return False
+    deleted, _ = NewReviewAutosave.objects.filter(author=user, key=form_key).delete()
+    return bool(deleted)
 
 
 def review_autosave(*, review: Review, user: User, data: dict) -> ReviewRevision | None:
@@ -187,11 +258,16 @@ def review_transition(
             goes_out = publish_at
         film = locked.film
         if film.embargo_blocks(goes_out):
+            asked = (
+                f"You asked for {_describe_moment(goes_out)}. "
+                if name == "schedule"
+                else "It cannot be published now. "
+            )
             raise ValidationError(
                 {
                     "publish_at": f"The review embargo on {film} lifts at "
-                    f"{_describe_moment(film.review_embargo_until)}; no review of it can go "
-                    "out before then. Schedule it for that time or later."
+                    f"{film.review_embargo_description}; no review of it can go out before "
+                    f"then. {asked}Schedule it for that time or later."
                 },
                 code="embargo",
             )

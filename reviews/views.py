@@ -11,7 +11,13 @@ from people.models import Critic, Person
 
 from . import workflow
 from .models import Credit, Film, Review
-from .previews import PreviewLinkExpired, PreviewLinkInvalid, preview_review_id
+from .previews import (
+    PreviewLinkExpired,
+    PreviewLinkInvalid,
+    preview_link_outlived,
+    preview_link_read,
+)
+from .selectors import filmography
 from .structured_data import film_data, review_data
 
 
@@ -54,18 +60,23 @@ def render_review_preview(request: HttpRequest, review: Review, *, shared: bool)
 
 @never_cache
 def review_preview(request: HttpRequest, token: str) -> HttpResponse:
-    """A shared preview link: works until it expires or the review is published."""
+    """A shared preview link: works until it expires or the review is published.
+
+    Once the review has been public, the link stays dead even if it is unpublished again.
+    """
     try:
-        review_id = preview_review_id(token)
+        link = preview_link_read(token)
     except PreviewLinkExpired:
         return _preview_link_refused(request, "expired", status=403)
     except PreviewLinkInvalid:
         return _preview_link_refused(request, "invalid", status=404)
-    review = Review.objects.for_page().filter(pk=review_id).first()
+    review = Review.objects.for_page().filter(pk=link.review_id).first()
     if review is None:
         return _preview_link_refused(request, "invalid", status=404)
     if review.is_published:
         return redirect(review)
+    if preview_link_outlived(link=link, review=review):
+        return _preview_link_refused(request, "outlived", status=403)
     return render_review_preview(request, review, shared=True)
 
 
@@ -117,19 +128,19 @@ class CriticDetailView(ListView):
         return super().get_context_data(critic=self.critic, **kwargs)
 
 
-class PersonDetailView(DetailView):
-    """A person's filmography: every credit, newest film first."""
+class PersonDetailView(ListView):
+    """A person's filmography, a page at a time: every credit, newest film first."""
 
     template_name = "people/person_detail.html"
-    context_object_name = "person"
+    context_object_name = "credits"
+    paginate_by = 50
+    paginator_class = UncountedPaginator
 
-    def get_queryset(self) -> QuerySet[Person]:
-        return Person.objects.select_related("critic").prefetch_related(
-            Prefetch(
-                "credits",
-                queryset=Credit.objects.select_related("film").order_by(
-                    "-film__year", "film__title", "billing_order"
-                ),
-                to_attr="filmography",
-            )
+    def get_queryset(self) -> QuerySet[Credit]:
+        self.person = get_object_or_404(
+            Person.objects.select_related("critic"), slug=self.kwargs["slug"]
         )
+        return filmography(self.person)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(person=self.person, **kwargs)

@@ -5,9 +5,12 @@ style attribute or element, scripts only from our own site. A browser check of t
 same pages belongs with the browser tests.
 """
 
+import uuid
+
 import pytest
 from django.test import Client
 
+from reviews import services
 from tests.factories import AvailabilityFactory, CreditFactory, ReviewFactory, UserFactory
 from tests.markup import assert_nothing_runs
 
@@ -42,15 +45,19 @@ def test_public_pages_need_nothing_inline(client, review):
 
 def test_admin_pages_need_nothing_inline(review):
     client = Client()
-    client.force_login(UserFactory(username="editor", superuser=True))
-    draft = ReviewFactory(slug="csp-draft", film=review.film)
+    user = UserFactory(username="editor", superuser=True)
+    client.force_login(user)
+    draft = ReviewFactory(slug="csp-draft", film=review.film, body="Draft text.")
+    services.new_review_autosave(user=user, key=uuid.uuid4(), data={"body": "Typed."})
     urls = [
         "/admin/",
         "/admin/reviews/review/",
-        "/admin/reviews/review/add/",
+        "/admin/reviews/review/add/",  # offers the unsaved new review back
+        "/admin/reviews/review/desk/",
         f"/admin/reviews/review/{review.pk}/change/",
         f"/admin/reviews/review/{draft.pk}/change/",  # workflow panel, share link, autosave
         f"/admin/reviews/review/{draft.pk}/revisions/",
+        f"/admin/reviews/review/{draft.pk}/revisions/compare/",
         f"/admin/reviews/review/{draft.pk}/preview/",
         "/admin/reviews/review/desk/",
         f"/admin/reviews/film/{review.film.pk}/change/",  # inlines, filter_horizontal

@@ -1,5 +1,9 @@
 """The demo fixture: natural keys, loads twice without duplicates, renders the site."""
 
+import io
+import json
+import re
+
 import pytest
 from django.core.management import call_command
 from django.test import Client
@@ -46,8 +50,27 @@ def test_demo_fixture_holds_the_seed_film(client: Client):
         assert review.critic.bio in response.content.decode().replace("&#x27;", "'")
 
 
+def test_a_second_load_of_the_demo_changes_nothing():
+    call_command("loaddata", "demo", verbosity=0)
+    film = Film.objects.get(slug="all-of-us-strangers")
+    out = io.StringIO()
+    call_command("loaddata", "demo", stdout=out)
+    assert "0 created, 0 updated, 33 unchanged, 0 review revision(s) recorded" in out.getvalue()
+    assert Film.objects.get(slug="all-of-us-strangers").updated_at == film.updated_at
+
+
+def test_demo_review_pages_name_the_film_on_imdb_in_json_ld(client: Client):
+    call_command("loaddata", "demo", verbosity=0)
+    assert Film.objects.get(slug="all-of-us-strangers").imdb_id == "tt21192142"
+    for review in Review.objects.published():
+        html = client.get(review.get_absolute_url()).content.decode()
+        (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+        movie = json.loads(block)["itemReviewed"]
+        assert movie["name"] == "All of Us Strangers"
+        assert movie["sameAs"] == ["https://www.imdb.com/title/tt21192142/"]
+
+
 def test_fixture_refers_by_slug_not_id():
-    import json
     from pathlib import Path
 
     from django.conf import settings

@@ -16,7 +16,7 @@ from django.utils.html import escape
 
 from reviews import services
 from reviews.admin import ReviewAdmin
-from reviews.models import Review
+from reviews.models import NewReviewAutosave, Review
 from reviews.previews import preview_url
 from tests.factories import FilmFactory, ReviewFactory
 from tests.markup import assert_no_live_markup, attack
@@ -178,8 +178,12 @@ class TestAnotherWritersDraft:
 # CSRF ----------------------------------------------------------------------------------------
 
 # The addresses ReviewAdmin adds to the stock admin, and what a POST to each changes.
-STATE_CHANGING = {"reviews_review_transition", "reviews_review_revision_restore"} | {
-    "reviews_review_autosave"
+STATE_CHANGING = {
+    "reviews_review_transition",
+    "reviews_review_revision_restore",
+    "reviews_review_autosave",
+    "reviews_review_new_autosave",
+    "reviews_review_new_autosave_discard",
 }
 READ_ONLY = {
     "reviews_review_desk",
@@ -202,17 +206,28 @@ def test_every_custom_review_admin_address_is_accounted_for():
     assert custom_admin_url_names() == STATE_CHANGING | READ_ONLY
 
 
+PENDING_KEY = "6f1c2a9e-3d4b-4c5d-8e7f-0a1b2c3d4e5f"
+
+
 @pytest.fixture
 def draft_with_revision(editor):
     review = ReviewFactory(critic=editor.critic, body="Live body.")
     revision = services.review_autosave(
         review=review, user=editor, data={"body": "Autosaved body."}
     )
+    # An unsaved new review of the editor's, typed into the add form and autosaved.
+    services.new_review_autosave(user=editor, key=PENDING_KEY, data={"body": "Typed new."})
     return review, revision
 
 
 def state_changing_posts(review: Review, revision) -> dict[str, tuple[str, dict]]:
+    new_key = "0d9e8f7a-6b5c-4d3e-9f2a-1b0c9d8e7f6a"
     return {
+        "reviews_review_new_autosave": (
+            admin_url("new_autosave"),
+            {"new_autosave_key": new_key, "body": "Typed into a new form."},
+        ),
+        "reviews_review_new_autosave_discard": (admin_url("new_autosave_discard", PENDING_KEY), {}),
         "reviews_review_transition": (admin_url("transition", review.pk), {"transition": "submit"}),
         "reviews_review_revision_restore": (
             admin_url("revision_restore", review.pk, revision.pk),
@@ -223,8 +238,13 @@ def state_changing_posts(review: Review, revision) -> dict[str, tuple[str, dict]
 
 
 def review_state(review: Review) -> tuple:
+    """What any of the state-changing posts would change: the review, or unsaved new reviews."""
     review.refresh_from_db()
-    return (review.state, review.body, review.version, review.revisions.count())
+    unsaved = sorted(
+        (str(autosave.key), autosave.data.get("body"))
+        for autosave in NewReviewAutosave.objects.all()
+    )
+    return (review.state, review.body, review.version, review.revisions.count(), unsaved)
 
 
 class TestCsrf:
@@ -271,7 +291,8 @@ class TestCsrf:
         token = csrf_client.get(admin_url("change", review.pk)).context["csrf_token"]
         url, data = state_changing_posts(review, revision)[name]
 
-        if name == "reviews_review_autosave":  # autosave.js sends the token as a header
+        if name in {"reviews_review_autosave", "reviews_review_new_autosave"}:
+            # autosave.js sends the token as a header
             response = csrf_client.post(url, data, HTTP_X_CSRFTOKEN=str(token))
             assert response.status_code == 200 and response.json()["saved"] is True
         else:

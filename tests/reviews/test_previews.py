@@ -2,6 +2,7 @@
 never indexed or cached, and stop working once the review is published."""
 
 import datetime
+import json
 
 import pytest
 import time_machine
@@ -44,10 +45,12 @@ class TestSharedLink:
     def test_a_tampered_link_gets_a_clear_404(self, client, draft):
         token = preview_token_create(review=draft)
         other = ReviewFactory()
-        forged = token.replace(
-            signing.b64_encode(f'{{"review":{draft.pk}}}'.encode()).decode(),
-            signing.b64_encode(f'{{"review":{other.pk}}}'.encode()).decode(),
-        )
+        payload, rest = token.split(":", 1)
+        data = json.loads(signing.b64_decode(payload.encode()))
+        assert data["review"] == draft.pk
+        data["review"] = other.pk
+        forged = signing.b64_encode(json.dumps(data, separators=(",", ":")).encode()).decode()
+        forged = f"{forged}:{rest}"
         assert forged != token
         for bad in (forged, token[:-2] + "xx", "nonsense"):
             response = client.get(reverse("reviews:review_preview", args=[bad]))
@@ -88,6 +91,62 @@ class TestSharedLink:
             response = client.get(url)
         assert response.status_code == 302
         assert response["Location"] == review.get_absolute_url()
+
+    def test_a_link_made_before_publication_stays_dead_after_unpublishing(self, client, editor):
+        review = ReviewFactory(state=Review.State.APPROVED)
+        with time_machine.travel(NOW, tick=False):
+            old_url = preview_url(review=review)
+        with time_machine.travel(NOW + datetime.timedelta(hours=1), tick=False):
+            services.review_publish(review=review, user=editor)
+            assert client.get(old_url).status_code == 302  # the public page took over
+        with time_machine.travel(NOW + datetime.timedelta(hours=2), tick=False):
+            services.review_unpublish(review=review, user=editor, comment="Legal query")
+            response = client.get(old_url)
+            assert response.status_code == 403
+            assert "has been published since the link was made" in response.text
+            assert review.headline not in response.text
+            assert_private(response)
+            services.review_return_to_draft(review=review, user=editor)
+            assert client.get(old_url).status_code == 403  # a draft again: still dead
+
+        with time_machine.travel(NOW + datetime.timedelta(hours=3), tick=False):
+            new_url = preview_url(review=review)  # re-issued after it came down
+            response = client.get(new_url)
+            assert response.status_code == 200
+            assert review.headline in response.text
+            assert client.get(old_url).status_code == 403
+
+    def test_a_link_made_while_scheduled_dies_when_it_goes_out_and_comes_down(self, client, editor):
+        review = ReviewFactory(state=Review.State.APPROVED)
+        with time_machine.travel(NOW, tick=False):
+            services.review_schedule(
+                review=review, user=editor, publish_at=NOW + datetime.timedelta(hours=18)
+            )
+            url = preview_url(review=review)
+        with time_machine.travel(NOW + datetime.timedelta(hours=20), tick=False):
+            assert client.get(url).status_code == 302  # live
+            services.review_unpublish(review=review, user=editor)
+            assert client.get(url).status_code == 403
+
+    def test_a_cancelled_schedule_never_went_out_so_the_link_still_works(self, client, editor):
+        review = ReviewFactory(state=Review.State.APPROVED)
+        with time_machine.travel(NOW, tick=False):
+            url = preview_url(review=review)
+            services.review_schedule(
+                review=review, user=editor, publish_at=NOW + datetime.timedelta(hours=18)
+            )
+            services.review_unpublish(review=review, user=editor)  # cancels the schedule
+            assert client.get(url).status_code == 200
+
+    def test_a_link_without_a_date_counts_as_older_than_any_publication(self, client, editor):
+        review = ReviewFactory(state=Review.State.APPROVED)
+        undated = reverse(
+            "reviews:review_preview", args=[signing.dumps({"review": review.pk}, salt=SALT)]
+        )
+        assert client.get(undated).status_code == 200
+        services.review_publish(review=review, user=editor)
+        services.review_unpublish(review=review, user=editor)
+        assert client.get(undated).status_code == 403
 
     def test_the_link_is_read_only(self, client, draft):
         response = client.post(preview_url(review=draft), {"body": "Changed"})

@@ -5,11 +5,17 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from reviews import services, workflow
 from reviews.diffs import snapshot_diff
-from reviews.models import Review, ReviewRevision, ReviewTransition
+from reviews.models import (
+    REVIEW_BODY_MAX_CHARS,
+    NewReviewAutosave,
+    Review,
+    ReviewRevision,
+    ReviewTransition,
+)
 from reviews.selectors import autosave_newer_than_saved
 from tests.factories import FilmFactory, ReviewFactory
 
@@ -136,7 +142,8 @@ class TestEmbargo:
             services.review_publish(review=review, user=editor)
         assert error.value.message_dict["publish_at"] == [
             "The review embargo on Strangers (2023) lifts at 20 Dec 2023, 09:00 UTC; no "
-            "review of it can go out before then. Schedule it for that time or later."
+            "review of it can go out before then. It cannot be published now. Schedule it for "
+            "that time or later."
         ]
         with pytest.raises(ValidationError):
             services.review_schedule(
@@ -144,6 +151,32 @@ class TestEmbargo:
             )
         review.refresh_from_db()
         assert review.state == Review.State.APPROVED
+
+    def test_an_embargo_in_another_zone_is_told_in_that_zone_and_on_the_desks_clock(
+        self, clock, editor
+    ):
+        # "Embargo: 9 a.m. Pacific on 20 Dec" is 17:00 UTC, the desk's zone in tests.
+        lifts = datetime.datetime(2023, 12, 20, 17, 0, tzinfo=datetime.UTC)
+        film = FilmFactory(
+            title="Strangers",
+            year=2023,
+            review_embargo_until=lifts,
+            review_embargo_timezone="America/Los_Angeles",
+        )
+        review = ReviewFactory(film=film, state=Review.State.APPROVED)
+        with pytest.raises(ValidationError) as error:
+            services.review_schedule(
+                review=review, user=editor, publish_at=lifts - datetime.timedelta(minutes=1)
+            )
+        assert error.value.message_dict["publish_at"] == [
+            "The review embargo on Strangers (2023) lifts at 20 Dec 2023, 09:00 PST "
+            "(America/Los_Angeles), which is 20 Dec 2023, 17:00 UTC on the desk's clock (UTC); "
+            "no review of it can go out before then. You asked for 20 Dec 2023, 16:59 UTC. "
+            "Schedule it for that time or later."
+        ]
+        assert review.transitions.count() == 0
+        services.review_schedule(review=review, user=editor, publish_at=lifts)
+        assert review.is_scheduled
 
     def test_scheduling_for_the_moment_the_embargo_lifts_is_allowed(self, clock, editor):
         film = FilmFactory(review_embargo_until=TOMORROW_9)
@@ -294,3 +327,68 @@ class TestAutosave:
         review.refresh_from_db()
         assert review.body == "Lost?"
         assert autosave_newer_than_saved(review=review, user=writer) is None
+
+
+class TestNewReviewAutosave:
+    """A review not saved yet is autosaved per open form, and the autosave goes when the
+    review is saved from that form."""
+
+    KEY = "0f6c1c38-3c1e-4c55-9a52-2b7f5d7d9b10"
+
+    def test_typing_in_a_new_review_is_kept_until_the_review_is_saved(self, clock, writer):
+        film = FilmFactory()
+        typed = {"film": str(film.pk), "headline": "Ghosts", "body": "Half a first paragraph"}
+        autosave = services.new_review_autosave(user=writer, key=self.KEY, data=typed)
+        assert autosave.author == writer
+        assert autosave.data["body"] == "Half a first paragraph"
+        assert autosave.data["critic"] == ""  # every field is kept, empty when not typed
+        assert not Review.objects.exists()  # nothing is a review until it is saved
+
+        clock.shift(60)
+        again = services.new_review_autosave(
+            user=writer, key=self.KEY, data={**typed, "body": "A whole first paragraph."}
+        )
+        assert again.pk == autosave.pk and again.data["body"] == "A whole first paragraph."
+        assert services.new_review_autosave(user=writer, key=self.KEY, data=again.data) is None
+
+        review = Review(film=film, critic=writer.critic, headline="Ghosts", slug="ghosts", body="x")
+        services.review_save(review=review, user=writer, new_autosave_key=self.KEY)
+        assert not NewReviewAutosave.objects.exists()
+
+    def test_an_empty_form_is_not_worth_an_autosave(self, clock, writer):
+        film = FilmFactory()
+        data = {"film": str(film.pk), "kind": "review", "body": "   "}
+        assert services.new_review_autosave(user=writer, key=self.KEY, data=data) is None
+        assert not NewReviewAutosave.objects.exists()
+
+    def test_only_the_newest_few_unsaved_new_reviews_are_kept(self, clock, writer):
+        keys = [f"00000000-0000-4000-8000-00000000000{n}" for n in range(7)]
+        for number, key in enumerate(keys):
+            clock.shift(1)
+            services.new_review_autosave(user=writer, key=key, data={"body": f"Text {number}"})
+        kept = [str(a.key) for a in NewReviewAutosave.objects.filter(author=writer)]
+        assert kept == list(reversed(keys))[: NewReviewAutosave.KEPT_PER_AUTHOR]
+
+    def test_bad_input_is_refused_with_a_message_and_writes_nothing(self, clock, writer):
+        with pytest.raises(ValidationError) as error:
+            services.new_review_autosave(user=writer, key="not-a-key", data={"body": "x"})
+        assert "no valid autosave key" in error.value.messages[0]
+        with pytest.raises(ValidationError) as error:
+            services.new_review_autosave(
+                user=writer, key=self.KEY, data={"body": "x" * (REVIEW_BODY_MAX_CHARS + 1)}
+            )
+        assert "Too long to autosave" in error.value.messages[0]
+        assert not NewReviewAutosave.objects.exists()
+
+    def test_someone_who_may_not_add_reviews_cannot_autosave_one(self, clock, roles):
+        from tests.factories import UserFactory
+
+        reader = UserFactory(username="reader", is_staff=False)
+        with pytest.raises(PermissionDenied):
+            services.new_review_autosave(user=reader, key=self.KEY, data={"body": "x"})
+
+    def test_discarding_forgets_only_that_persons_autosave(self, clock, writer, other_writer):
+        services.new_review_autosave(user=writer, key=self.KEY, data={"body": "Mine"})
+        assert not services.new_review_autosave_discard(user=other_writer, key=self.KEY)
+        assert services.new_review_autosave_discard(user=writer, key=self.KEY)
+        assert not NewReviewAutosave.objects.exists()

@@ -6,6 +6,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from reviews.views import PersonDetailView
 from tests.factories import (
     AvailabilityFactory,
     CreditFactory,
@@ -218,3 +219,40 @@ class TestPersonPage:
         CreditFactory.create_batch(12, person=person)
         with django_assert_max_num_queries(3):  # + the page cache's next scheduled publish
             assert client.get(person.get_absolute_url()).status_code == 200
+
+    def test_a_long_filmography_is_paged_newest_first(self, client, monkeypatch):
+        monkeypatch.setattr(PersonDetailView, "paginate_by", 4)
+        person = PersonFactory(name="Busy Actor")
+        for year in range(2010, 2020):  # ten films, 2019 first
+            CreditFactory(person=person, film=FilmFactory(title=f"Film of {year}", year=year))
+        url = person.get_absolute_url()
+
+        first = client.get(url)
+        assert [c.film.year for c in first.context["credits"]] == [2019, 2018, 2017, 2016]
+        assert 'rel="next" href="?page=2"' in first.text
+        assert 'rel="prev"' not in first.text
+
+        third = client.get(url, {"page": 3})
+        assert [c.film.year for c in third.context["credits"]] == [2011, 2010]
+        assert 'rel="prev" href="?page=2"' in third.text
+        assert 'rel="next"' not in third.text
+        assert "Busy Actor" in third.text
+
+        assert client.get(url, {"page": 4}).status_code == 404
+        assert client.get(url, {"page": "x"}).status_code == 404
+
+    def test_an_unknown_person_is_a_404(self, client):
+        assert client.get(reverse("reviews:person_detail", args=["nobody"])).status_code == 404
+
+    @pytest.mark.parametrize("page_size", [3, 50])
+    def test_query_budget_does_not_depend_on_page_size_or_credits(
+        self, client, monkeypatch, page_size, django_assert_max_num_queries
+    ):
+        monkeypatch.setattr(PersonDetailView, "paginate_by", page_size)
+        person = PersonFactory()
+        CreditFactory.create_batch(60, person=person)
+        # person+critic, one page of credits+films (no count), next scheduled publish
+        for page in (1, 2):
+            with django_assert_max_num_queries(3):
+                response = client.get(person.get_absolute_url(), {"page": page})
+            assert len(response.context["credits"]) == min(page_size, 60 - (page - 1) * page_size)

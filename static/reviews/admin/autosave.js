@@ -1,28 +1,34 @@
-// Autosaves what is typed in the review form into a revision, never over the live text.
-// Sends only when something changed since the last autosave.
+// Autosaves what is typed in the review form, never over the live text: for a saved review
+// into an autosave revision, for a new review into an autosave of this form (the server names
+// the fields and the address). Sends only when something changed since the last autosave.
 (function () {
   "use strict";
   const status = document.getElementById("review-autosave");
   const form = document.getElementById("review_form");
   if (!status || !form) return;
-  const fields = ["headline", "slug", "standfirst", "body", "kind", "rating"];
-  const seconds = Math.max(parseInt(status.dataset.seconds, 10) || 60, 1);
+  const fields = (status.dataset.fields || "").split(/\s+/).filter(Boolean);
+  const seconds = Math.max(parseFloat(status.dataset.seconds) || 60, 0.5);
   const csrf = form.querySelector("input[name=csrfmiddlewaretoken]");
+  const formKey = form.querySelector("input[name=new_autosave_key]");
   const snapshot = () => {
     const data = new FormData();
     for (const name of fields) {
       const input = form.elements.namedItem(name);
-      if (input) data.append(name, input.value);
+      if (input && "value" in input) data.append(name, input.value);
     }
     return data;
   };
   const key = (data) => JSON.stringify(Array.from(data.entries()));
   let last = key(snapshot());
+  let sending = false;
 
   async function autosave() {
+    if (sending) return;
     const data = snapshot();
     const current = key(data);
     if (current === last) return;
+    if (formKey) data.append("new_autosave_key", formKey.value);
+    sending = true;
     try {
       const response = await fetch(status.dataset.url, {
         method: "POST",
@@ -30,16 +36,23 @@
         headers: { "X-CSRFToken": csrf ? csrf.value : "" },
         credentials: "same-origin",
       });
-      const result = await response.json();
+      const type = response.headers.get("Content-Type") || "";
+      const result = type.includes("json") ? await response.json() : {};
       if (response.ok) {
         last = current;
         status.textContent = result.message;
       } else {
-        status.textContent = "Autosave failed: keep this tab open and save the form.";
+        status.textContent =
+          (result.message ? "Not autosaved: " + result.message + " " : "Autosave failed: ") +
+          "keep this tab open and save the form.";
       }
     } catch (error) {
       status.textContent = "Autosave failed (offline?): keep this tab open and save the form.";
+    } finally {
+      sending = false;
     }
   }
-  window.setInterval(autosave, seconds * 1000);
+  const timer = window.setInterval(autosave, seconds * 1000);
+  // Once the form is being saved, an autosave would only trail behind the saved text.
+  form.addEventListener("submit", () => window.clearInterval(timer));
 })();
