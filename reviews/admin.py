@@ -186,18 +186,8 @@ class ReviewAdminForm(forms.ModelForm):
 
     class Meta:
         model = Review
-        fields = [
-            "film",
-            "critic",
-            "kind",
-            "headline",
-            "slug",
-            "standfirst",
-            "body",
-            "rating",
-            "tags",
-            "version",
-        ]
+        # The editorial fields autosave keeps for a new review, plus the stale-save guard.
+        fields = [*NewReviewAutosave.FIELDS, "version"]
         widgets = {"version": forms.HiddenInput}
         # The model's wording shows “<slug>”, which the admin would take for an HTML tag.
         help_texts = {"slug": "Used in the review's address, e.g. /reviews/a-ghost-story/."}

@@ -243,3 +243,19 @@ def fixture_object(objects: list[dict], model: str, slug: str | None = None) -> 
         if item["model"] == model and (slug is None or item["fields"].get("slug") == slug):
             return item["fields"]
     raise LookupError(f"No {model} {slug or ''} in the fixture.")
+
+
+# Every way a review can be out of a reader's sight: as keyword arguments to ReviewFactory.
+HIDDEN_STATES = {
+    "draft": {"state": Review.State.DRAFT},
+    "in_review": {"state": Review.State.IN_REVIEW},
+    "approved": {"state": Review.State.APPROVED},
+    "unpublished": {
+        "state": Review.State.UNPUBLISHED,
+        "publish_at": datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC),
+    },
+    "scheduled": {
+        "state": Review.State.PUBLISHED,
+        "publish_at": datetime.datetime(2099, 1, 1, tzinfo=datetime.UTC),
+    },
+}

@@ -6,7 +6,6 @@ Feeds and the sitemap are parsed as XML and JSON-LD as JSON: a check on the raw 
 pass on markup a parser (a feed reader, a search engine) would still read as live.
 """
 
-import datetime
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -15,8 +14,13 @@ import pytest
 from django.utils.html import escape
 from django.utils.text import slugify
 
-from reviews.models import Review
-from tests.factories import CriticFactory, FilmFactory, GenreFactory, ReviewFactory
+from tests.factories import (
+    HIDDEN_STATES,
+    CriticFactory,
+    FilmFactory,
+    GenreFactory,
+    ReviewFactory,
+)
 from tests.markup import MarkupAudit, assert_no_live_markup, attack
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -174,20 +178,6 @@ def test_json_ld_holds_attacks_as_data_and_cannot_be_broken_out_of(client, poiso
 
 
 # Visibility ------------------------------------------------------------------------------------
-
-HIDDEN_STATES = {
-    "draft": {"state": Review.State.DRAFT},
-    "in_review": {"state": Review.State.IN_REVIEW},
-    "approved": {"state": Review.State.APPROVED},
-    "unpublished": {
-        "state": Review.State.UNPUBLISHED,
-        "publish_at": datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC),
-    },
-    "scheduled": {
-        "state": Review.State.PUBLISHED,
-        "publish_at": datetime.datetime(2099, 1, 1, tzinfo=datetime.UTC),
-    },
-}
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ page is checked both ways: the attack is absent and its escaped text is present 
 really reached the page and the test can fail).
 """
 
-import datetime
 import re
 
 import pytest
@@ -20,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from people.models import Person
 from reviews.models import Availability, Review
 from tests.factories import (
+    HIDDEN_STATES,
     AvailabilityFactory,
     PersonFactory,
     ReviewFactory,
@@ -363,25 +363,10 @@ def _hidden_review(label: str, **kwargs) -> Review:
     return ReviewFactory(headline=f"Hidden {label} review", slug=f"hidden-{label}", **kwargs)
 
 
-HIDDEN = {
-    "draft": {"state": Review.State.DRAFT},
-    "in_review": {"state": Review.State.IN_REVIEW},
-    "approved": {"state": Review.State.APPROVED},
-    "unpublished": {
-        "state": Review.State.UNPUBLISHED,
-        "publish_at": datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC),
-    },
-    "scheduled": {
-        "state": Review.State.PUBLISHED,
-        "publish_at": datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC),
-    },
-}
-
-
-@pytest.mark.parametrize("state", HIDDEN)
+@pytest.mark.parametrize("state", HIDDEN_STATES)
 def test_anonymous_readers_never_see_unpublished_reviews(client, db, state):
     visible = ReviewFactory(headline="Visible review", slug="visible", published=True)
-    hidden = _hidden_review(state, film=visible.film, critic=visible.critic, **HIDDEN[state])
+    hidden = _hidden_review(state, film=visible.film, critic=visible.critic, **HIDDEN_STATES[state])
 
     assert client.get(hidden.get_absolute_url()).status_code == 404
     for url in [
