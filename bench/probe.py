@@ -47,6 +47,7 @@ def samples() -> dict[str, str]:
         "critic": review.critic.slug,
         "person": director.person.slug if director else "",
         "tag": tag.slug if tag else "",
+        "genre": review.film.genres.first().slug,
         "query": review.film.title.split()[0].lower(),
     }
 

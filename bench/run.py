@@ -245,10 +245,6 @@ def bench_size(args: argparse.Namespace, size: int) -> dict:
                 },
             }
             for page in info["pages"]:
-                if page["status"] == 404:
-                    if phase == "cold":
-                        log(f"  skipped {page['name']}: {page['path']} answers 404 on this branch")
-                    continue
                 if page["status"] != 200:
                     raise SystemExit(f"{page['name']} {page['path']} answered {page['status']}")
                 if phase == "warm" and page["staff"]:

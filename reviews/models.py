@@ -450,7 +450,7 @@ class TaggedReviewManager(models.Manager):
         return self.get(content_object__slug=review_slug, tag__name=tag_name)
 
 
-class TaggedReview(TaggedItemBase):
+class TaggedReview(ChangesReaderPages, TaggedItemBase):
     """A tag on a review. A real foreign key, so fixtures can name the review by slug."""
 
     content_object = models.ForeignKey(
@@ -757,7 +757,7 @@ class ReviewTransition(models.Model):
         return f"{self.review}: {self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
-class Correction(models.Model):
+class Correction(ChangesReaderPages):
     """A public note on a published review (“Updated 22 Dec: …”). Corrections are kept."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="corrections")

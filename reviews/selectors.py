@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import caches
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr, Upper
 from django.utils import timezone
@@ -15,6 +17,25 @@ from people.models import Critic, Person
 
 from . import workflow
 from .models import Film, Genre, Review, ReviewRevision
+
+
+def next_publish_at_in(generation: str, now: datetime.datetime) -> datetime.datetime | None:
+    """When the next scheduled review goes live, looked up once per content generation.
+
+    The schedule only changes when content does (which replaces the generation), so this is
+    cached under the generation, and looked up again once the time it names has passed.
+    """
+    cache = caches["default"]
+    key = f"schedule:next-publish:{generation}"
+    found = cache.get(key)
+    if found is not None and (found[0] is None or found[0] > now):
+        return found[0]
+    next_publish = Review.objects.next_publish_at(now)
+    timeout = max(settings.MAGAZINE_PAGE_CACHE_SECONDS, settings.MAGAZINE_FRAGMENT_CACHE_SECONDS)
+    if next_publish is not None:
+        timeout = min(timeout, max(1, int((next_publish - now).total_seconds())))
+    cache.set(key, (next_publish,), max(1, timeout))
+    return next_publish
 
 
 def critics_with_review_counts() -> QuerySet[Critic]:
