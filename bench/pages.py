@@ -13,11 +13,13 @@ class Page:
     name: str
     path: str
     staff: bool = False  # requested with a logged-in superuser's session
+    # Built from cached parts (reviews/review_page.py): also measured with that cache off.
+    parts: bool = False
 
 
 PAGES = [
     Page("home", "/"),
-    Page("review", "/reviews/{review}/"),
+    Page("review", "/reviews/{review}/", parts=True),
     Page("film", "/films/{film}/"),
     Page("critic", "/critics/{critic}/"),
     Page("person", "/people/{person}/"),

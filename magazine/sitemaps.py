@@ -1,4 +1,10 @@
-"""sitemap.xml: published reviews, reviewed films, critics, tags and the index pages."""
+"""The sitemaps: published reviews, reviewed films, critics, tags and the index pages.
+
+sitemap.xml is an index naming one sitemap per section (sitemap-reviews.xml, ...), each split
+into pages of at most PAGE_SIZE addresses, so no request lists the whole catalogue: one flat
+sitemap of 100,000 reviews was megabytes long and took seconds. Each section's newest lastmod
+for the index comes from one aggregate query, not from walking every item.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +18,29 @@ from people.models import Critic
 from reviews.models import Film, Review
 from reviews.selectors import tags_in_use
 
+PAGE_SIZE = 2000
+
+
+def _latest(*moments):
+    found = [moment for moment in moments if moment is not None]
+    return max(found) if found else None
+
+
+def _newest(*fields: str):
+    """The newest of these fields over all published reviews (one query)."""
+    found = Review.objects.published().aggregate(
+        **{f"newest_{n}": Max(field) for n, field in enumerate(fields)}
+    )
+    return _latest(*found.values())
+
 
 class ReviewSitemap(Sitemap):
     changefreq = "monthly"
     priority = 0.8
+    limit = PAGE_SIZE
+
+    def get_latest_lastmod(self):
+        return _newest("publish_at", "updated_at")
 
     def items(self):
         return Review.objects.published().only("slug", "publish_at", "updated_at").latest_first()
@@ -27,6 +52,10 @@ class ReviewSitemap(Sitemap):
 class FilmSitemap(Sitemap):
     changefreq = "weekly"
     priority = 0.6
+    limit = PAGE_SIZE
+
+    def get_latest_lastmod(self):
+        return _newest("publish_at", "updated_at", "film__updated_at")
 
     def items(self):
         return (
@@ -42,6 +71,10 @@ class FilmSitemap(Sitemap):
 class CriticSitemap(Sitemap):
     changefreq = "weekly"
     priority = 0.5
+    limit = PAGE_SIZE
+
+    def get_latest_lastmod(self):
+        return _newest("publish_at", "critic__updated_at")
 
     def items(self):
         return (
@@ -57,6 +90,11 @@ class CriticSitemap(Sitemap):
 class TagSitemap(Sitemap):
     changefreq = "weekly"
     priority = 0.4
+    limit = PAGE_SIZE
+
+    def get_latest_lastmod(self):
+        tagged = Review.objects.published().filter(tagged_items__isnull=False)
+        return tagged.aggregate(published=Max("publish_at"))["published"]
 
     def items(self):
         return tags_in_use().annotate(last_review=Max("review__publish_at"))
@@ -84,6 +122,9 @@ class IndexPageSitemap(Sitemap):
         return latest.publish_at if latest else None
 
     def lastmod(self, item: str):
+        return self.latest_publication
+
+    def get_latest_lastmod(self):
         return self.latest_publication
 
 
