@@ -208,7 +208,7 @@ def check_status(server: Server, path: str, cookie: str | None) -> None:
 
 def run_wrk(server: Server, path: str, duration: int, cookie: str | None) -> dict:
     check_status(server, path, cookie)
-    command = [WRK, "-t2", "-c4", f"-d{duration}s", "--latency", "--timeout", "10s"]
+    command = [WRK, "-t2", "-c4", f"-d{duration}s", "--latency", "--timeout", "30s"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     # Warm up: connections, template cache, page cache, the database's own caches.

@@ -9,7 +9,7 @@ for the index comes from one aggregate query, not from walking every item.
 from __future__ import annotations
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.functional import cached_property
 from taggit.models import Tag
@@ -26,12 +26,9 @@ def _latest(*moments):
     return max(found) if found else None
 
 
-def _newest(*fields: str):
-    """The newest of these fields over all published reviews (one query)."""
-    found = Review.objects.published().aggregate(
-        **{f"newest_{n}": Max(field) for n, field in enumerate(fields)}
-    )
-    return _latest(*found.values())
+# NO_SECTION_LASTMOD: the index gives no lastmod for the review, film and critic sections
+# (it is optional there): the newest edit over every published review is a full scan, half a
+# second at 100,000 reviews on SQLite. Every address inside those sections keeps its own.
 
 
 class ReviewSitemap(Sitemap):
@@ -40,7 +37,7 @@ class ReviewSitemap(Sitemap):
     limit = PAGE_SIZE
 
     def get_latest_lastmod(self):
-        return _newest("publish_at", "updated_at")
+        return None  # see NO_SECTION_LASTMOD
 
     def items(self):
         return Review.objects.published().only("slug", "publish_at", "updated_at").latest_first()
@@ -55,12 +52,17 @@ class FilmSitemap(Sitemap):
     limit = PAGE_SIZE
 
     def get_latest_lastmod(self):
-        return _newest("publish_at", "updated_at", "film__updated_at")
+        return None  # see NO_SECTION_LASTMOD
 
     def items(self):
+        # EXISTS and per-film subqueries on the (film, state, publish_at) index: a join and
+        # GROUP BY over every review took a second at 100,000 reviews on SQLite.
+        published = Review.objects.published().filter(film=OuterRef("pk")).order_by()
+        newest = published.order_by("-publish_at").values("publish_at")[:1]
+        edited = published.order_by("-updated_at").values("updated_at")[:1]
         return (
-            Film.objects.filter(reviews__in=Review.objects.published())
-            .annotate(last_review=Max("reviews__publish_at"), last_edit=Max("reviews__updated_at"))
+            Film.objects.with_published_reviews()
+            .annotate(last_review=Subquery(newest), last_edit=Subquery(edited))
             .order_by("title", "pk")
         )
 
@@ -74,12 +76,14 @@ class CriticSitemap(Sitemap):
     limit = PAGE_SIZE
 
     def get_latest_lastmod(self):
-        return _newest("publish_at", "critic__updated_at")
+        return None  # see NO_SECTION_LASTMOD
 
     def items(self):
+        published = Review.objects.published().filter(critic=OuterRef("pk"))
+        newest = published.order_by("-publish_at").values("publish_at")[:1]
         return (
-            Critic.objects.filter(reviews__in=Review.objects.published())
-            .annotate(last_review=Max("reviews__publish_at"))
+            Critic.objects.filter(Exists(published))
+            .annotate(last_review=Subquery(newest))
             .order_by("byline", "pk")
         )
 

@@ -65,7 +65,7 @@ def tag_with_reviews(slug: str) -> Tag | None:
 
 def genres_in_use() -> QuerySet[Genre]:
     """Genres with at least one reviewed film, each with `film_count`."""
-    reviewed = Film.objects.filter(reviews__in=Review.objects.published())
+    reviewed = Film.objects.with_published_reviews()
     return (
         Genre.objects.filter(films__in=reviewed)
         .annotate(film_count=Count("films", distinct=True))
@@ -76,7 +76,7 @@ def genres_in_use() -> QuerySet[Genre]:
 def film_years() -> list[dict]:
     """Each year with reviewed films, newest first: [{"year": 2023, "film_count": 4}, ...]."""
     return list(
-        Film.objects.filter(reviews__in=Review.objects.published())
+        Film.objects.with_published_reviews()
         .values("year")
         .annotate(film_count=Count("pk", distinct=True))
         .order_by("-year")
@@ -86,7 +86,7 @@ def film_years() -> list[dict]:
 def film_initials() -> list[str]:
     """The first letters of reviewed films' titles, for the A–Z index."""
     initials = (
-        Film.objects.filter(reviews__in=Review.objects.published())
+        Film.objects.with_published_reviews()
         .annotate(initial=Upper(Substr("title", 1, 1)))
         .values_list("initial", flat=True)
         .distinct()
