@@ -222,13 +222,13 @@ def run_wrk(server: Server, path: str, duration: int, cookie: str | None) -> dic
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.MULTILINE))
-    if len(latency) != 2:
+    if len(latency) != 2 and requests:
         raise SystemExit(f"wrk printed no latency percentiles for {path}:\n{output}")
     return {
         "requests": requests,
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "p50_ms": parse_duration_ms(latency["50"]),
-        "p99_ms": parse_duration_ms(latency["99"]),
+        "p50_ms": parse_duration_ms(latency["50"]) if requests else None,
+        "p99_ms": parse_duration_ms(latency["99"]) if requests else None,
         "cpu_ms": 1000 * cpu / requests if requests else None,
         "errors": errors + (int(non_2xx.group(1)) if non_2xx else 0),
     }
@@ -290,7 +290,9 @@ def bench_size(args: argparse.Namespace, size: int) -> dict:
                     "path": page["path"],
                 }
                 if not measured["requests"]:
-                    raise SystemExit(f"{page['path']}: no request finished in {args.duration} s")
+                    log(f"  {phase:8} {page['name']:17} no request finished in {args.duration} s")
+                    rows[page["name"]] = {**measured, "queries": page[f"queries_{phase}"]}
+                    continue
                 log(
                     f"  {phase:8} {page['name']:17} {measured['rps']:8.0f} req/s  "
                     f"{measured['cpu_ms']:.2f} ms CPU  {measured['p50_ms']:.2f} ms p50"
@@ -299,7 +301,7 @@ def bench_size(args: argparse.Namespace, size: int) -> dict:
             server.stop()
         floor = rows["floor"]
         for row in rows.values():
-            row["ratio_to_floor"] = row["rps"] / floor["rps"] if floor["rps"] else None
+            row["ratio_to_floor"] = row["rps"] / floor["rps"] if row["requests"] else None
             row["cpu_ratio_to_floor"] = floor["cpu_ms"] / row["cpu_ms"] if row["cpu_ms"] else None
         result["phases"][phase] = rows
     return result
@@ -317,6 +319,9 @@ def print_table(results: dict) -> None:
                 + (f"{'p50 ' + largest + '/' + smallest:>16}" if len(sizes) > 1 else "")
             )
             for name, row in rows.items():
+                if not row["requests"]:
+                    print(f"{name:18}  no request finished within the run")
+                    continue
                 line = (
                     f"{name:18}{row['rps']:8.0f}{row['p50_ms']:9.2f}{row['p99_ms']:9.2f}"
                     f"{row['queries']:8}{row['cpu_ms']:8.2f}{row['ratio_to_floor']:9.2f}"
@@ -324,7 +329,7 @@ def print_table(results: dict) -> None:
                 )
                 if len(sizes) > 1 and size == largest:
                     base = results["sizes"][smallest]["phases"][phase].get(name)
-                    if base:
+                    if base and base["requests"]:
                         row["p50_ratio_to_smallest"] = row["p50_ms"] / base["p50_ms"]
                         line += f"{row['p50_ratio_to_smallest']:16.2f}"
                 print(line)
@@ -338,7 +343,8 @@ def draw_chart(results: dict, path: Path) -> None:
     for size in sorted(results["sizes"], key=int):
         for phase, rows in results["sizes"][size]["phases"].items():
             for name, row in rows.items():
-                bars.append((f"{name} {phase} {int(size) // 1000}k", row["cpu_ms"]))
+                if row["requests"]:
+                    bars.append((f"{name} {phase} {int(size) // 1000}k", row["cpu_ms"]))
     width, row_height, label_width = 720, 16, 260
     image = Image.new("RGB", (width, 40 + row_height * len(bars)), "white")
     draw = ImageDraw.Draw(image)

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import caches
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Substr, Upper
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Substr, Upper
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -40,10 +40,14 @@ def next_publish_at_in(generation: str, now: datetime.datetime) -> datetime.date
 
 def critics_with_review_counts() -> QuerySet[Critic]:
     """Active critics with `review_count`, the number of their published reviews."""
+    # A correlated count per critic on the (critic, state, publish_at) index; `__in` the
+    # published reviews made SQLite list all 100,000 of them first.
+    published = Review.objects.published().filter(critic=OuterRef("pk")).order_by()
+    count = published.values("critic").annotate(n=Count("pk")).values("n")
     return (
         Critic.objects.active()
         .select_related("person")
-        .annotate(review_count=Count("reviews", filter=Q(reviews__in=Review.objects.published())))
+        .annotate(review_count=Coalesce(Subquery(count), 0))
         .order_by("byline")
     )
 
@@ -60,7 +64,8 @@ def tags_in_use() -> QuerySet[Tag]:
 
 def tag_with_reviews(slug: str) -> Tag | None:
     """The tag with this slug if any published review carries it (else readers see a 404)."""
-    return Tag.objects.filter(slug=slug, review__in=Review.objects.published()).first()
+    published = Review.objects.published().filter(tagged_items__tag=OuterRef("pk"))
+    return Tag.objects.filter(Exists(published), slug=slug).first()
 
 
 def genres_in_use() -> QuerySet[Genre]:
