@@ -59,8 +59,9 @@ def article_parts(review: Review, request: HttpRequest) -> dict:
     }
 
 
-def where_to_watch_part(windows, request: HttpRequest) -> SafeString:
-    note = where_to_watch(windows, today=timezone.localdate(), region=settings.MAGAZINE_REGION)
+def where_to_watch_part(windows, request: HttpRequest, today=None) -> SafeString:
+    today = today or timezone.localdate()
+    note = where_to_watch(windows, today=today, region=settings.MAGAZINE_REGION)
     return render_to_string("includes/where_to_watch.html", {"where_to_watch": note}, request)
 
 
@@ -130,7 +131,7 @@ def published_review_parts(request: HttpRequest, slug: str) -> dict:
             if review is not None
             else Availability.objects.filter(film_id=parts["film_id"])
         )
-        parts["where_to_watch"] = where_to_watch_part(windows, request)
+        parts["where_to_watch"] = where_to_watch_part(windows, request, today)
         until_midnight = int((next_local_midnight(now) - now).total_seconds())
         if until_midnight > 0:
             cache.set(watch_key, parts["where_to_watch"], min(seconds, until_midnight))
