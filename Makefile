@@ -74,12 +74,14 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 # Speed at scale (docs/performance.md): gunicorn + wrk over every reader and admin page at
-# 1,000 and 100,000 reviews, against a framework floor. BENCH_ARGS="--database postgres" etc.
-# When the import benchmark (bench-import) is merged, add it to the line below the bench target.
+# 1,000 and 100,000 reviews, against a framework floor, then the import benchmark on the same
+# database kind. BENCH_ARGS="--database postgres --postgres-url postgres://..." picks PostgreSQL
+# (BENCH_IMPORT_ARGS and DATABASE_URL go to the import benchmark).
 BENCH_ARGS ?=
 bench: install
 	@command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install -y wrk"; exit 1; }
 	$(PY) bench/run.py --reviews 1000 100000 $(BENCH_ARGS)
+	$(PY) bench/loaddata_bench.py $(BENCH_IMPORT_ARGS)
 
 bench-quick: install
 	@command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install -y wrk"; exit 1; }

@@ -47,6 +47,7 @@ def samples() -> dict[str, str]:
         "critic": review.critic.slug,
         "person": director.person.slug if director else "",
         "tag": tag.slug if tag else "",
+        "genre": review.film.genres.first().slug,
         "query": review.film.title.split()[0].lower(),
     }
 
@@ -74,8 +75,12 @@ def main() -> None:
     for page in PAGES:
         path = page.path.format(**names)
         client = staff if page.staff else anonymous
+        caches["default"].clear()
+        with override_settings(MAGAZINE_PAGE_CACHE_SECONDS=0, MAGAZINE_FRAGMENT_CACHE_SECONDS=0):
+            uncached = measure(client, path)  # nothing cached at all
         with override_settings(MAGAZINE_PAGE_CACHE_SECONDS=0):
-            cold = measure(client, path)
+            measure(client, path)  # fills the parts cache, if the page has one
+            cold = measure(client, path)  # page cache cold, parts cached
         caches["default"].clear()
         measure(client, path)  # fills the page cache
         warm = measure(client, path)
@@ -84,8 +89,10 @@ def main() -> None:
                 "name": page.name,
                 "path": path,
                 "staff": page.staff,
+                "parts": page.parts,
                 "status": cold["status"],
                 "bytes": cold["bytes"],
+                "queries_uncached": uncached["queries"],
                 "queries_cold": cold["queries"],
                 "queries_warm": warm["queries"],
             }

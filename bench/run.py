@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import http.client
 import json
 import os
 import re
@@ -125,16 +126,22 @@ def probe(url: str) -> dict:
 class Server:
     """gunicorn with 2 sync workers on loopback; stopped by `stop()` or on exit."""
 
-    def __init__(self, url: str, port: int, page_cache_seconds: int, floor_bytes: int) -> None:
+    def __init__(
+        self, url: str, port: int, page_cache_seconds: int, parts_seconds: int, floor_bytes: int
+    ) -> None:
         env = django_env(
             url,
             PAGE_CACHE_SECONDS=str(page_cache_seconds),
+            FRAGMENT_CACHE_SECONDS=str(parts_seconds),
             MAGAZINE_BENCH_FLOOR_BYTES=str(floor_bytes),
         )
+        self.port = port
         self.base = f"http://127.0.0.1:{port}"
         self.process = subprocess.Popen(
             [
                 GUNICORN,
+                "--config",
+                str(ROOT / "bench" / "gunicorn_bench.py"),
                 "magazine.wsgi",
                 "--workers",
                 "2",
@@ -188,8 +195,20 @@ def parse_duration_ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
 
+def check_status(server: Server, path: str, cookie: str | None) -> None:
+    """The page must answer 200 itself: wrk counts a redirect as a success."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
+    status = connection.getresponse().status
+    connection.close()
+    if status != 200:
+        server.stop()
+        raise SystemExit(f"{path} answered {status} under gunicorn")
+
+
 def run_wrk(server: Server, path: str, duration: int, cookie: str | None) -> dict:
-    command = [WRK, "-t2", "-c4", f"-d{duration}s", "--latency", "--timeout", "10s"]
+    check_status(server, path, cookie)
+    command = [WRK, "-t2", "-c4", f"-d{duration}s", "--latency", "--timeout", "30s"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     # Warm up: connections, template cache, page cache, the database's own caches.
@@ -202,12 +221,14 @@ def run_wrk(server: Server, path: str, duration: int, cookie: str | None) -> dic
     requests = int(re.search(r"(\d+) requests in", output).group(1))
     errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", output, re.MULTILINE))
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)\s*$", output, re.MULTILINE))
+    if len(latency) != 2 and requests:
+        raise SystemExit(f"wrk printed no latency percentiles for {path}:\n{output}")
     return {
         "requests": requests,
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-        "p50_ms": parse_duration_ms(latency["50"]),
-        "p99_ms": parse_duration_ms(latency["99"]),
+        "p50_ms": parse_duration_ms(latency["50"]) if requests else None,
+        "p99_ms": parse_duration_ms(latency["99"]) if requests else None,
         "cpu_ms": 1000 * cpu / requests if requests else None,
         "errors": errors + (int(non_2xx.group(1)) if non_2xx else 0),
     }
@@ -227,8 +248,20 @@ def bench_size(args: argparse.Namespace, size: int) -> dict:
     )
 
     result = {"reviews": info["reviews"], "samples": info["samples"], "phases": {}}
-    for phase, seconds in (("cold", 0), ("warm", 600)):
-        server = Server(url, args.port, seconds, floor_bytes)
+    # uncached: nothing cached (the first reader after a change), only for pages built from
+    # cached parts (for the others it is the same as cold); cold: the page cache off, the
+    # parts cache on; warm: the normal configuration.
+    for phase, page_seconds, parts_seconds in (
+        ("uncached", 0, 0),
+        ("cold", 0, 3600),
+        ("warm", 600, 3600),
+    ):
+        pages = [
+            page
+            for page in info["pages"]
+            if (phase != "uncached" or page["parts"]) and (phase != "warm" or not page["staff"])
+        ]
+        server = Server(url, args.port, page_seconds, parts_seconds, floor_bytes)
         try:
             rows = {
                 "floor": {
@@ -244,33 +277,31 @@ def bench_size(args: argparse.Namespace, size: int) -> dict:
                     "path": STATIC_PATH,
                 },
             }
-            for page in info["pages"]:
-                if page["status"] == 404:
-                    if phase == "cold":
-                        log(f"  skipped {page['name']}: {page['path']} answers 404 on this branch")
-                    continue
+            for page in pages:
                 if page["status"] != 200:
                     raise SystemExit(f"{page['name']} {page['path']} answered {page['status']}")
-                if phase == "warm" and page["staff"]:
-                    continue  # staff never get cached pages: warm is the same as cold
+                # staff never get cached pages (warm is the same as cold), so warm skips them
                 cookie = info["session_cookie"] if page["staff"] else None
                 measured = run_wrk(server, page["path"], args.duration, cookie)
-                queries = page["queries_cold"] if phase == "cold" else page["queries_warm"]
                 rows[page["name"]] = {
                     **measured,
-                    "queries": queries,
+                    "queries": page[f"queries_{phase}"],
                     "bytes": page["bytes"],
                     "path": page["path"],
                 }
+                if not measured["requests"]:
+                    log(f"  {phase:8} {page['name']:17} no request finished in {args.duration} s")
+                    rows[page["name"]] = {**measured, "queries": page[f"queries_{phase}"]}
+                    continue
                 log(
-                    f"  {phase:4} {page['name']:17} {measured['rps']:8.0f} req/s  "
-                    f"{measured['cpu_ms']:.2f} ms CPU"
+                    f"  {phase:8} {page['name']:17} {measured['rps']:8.0f} req/s  "
+                    f"{measured['cpu_ms']:.2f} ms CPU  {measured['p50_ms']:.2f} ms p50"
                 )
         finally:
             server.stop()
         floor = rows["floor"]
         for row in rows.values():
-            row["ratio_to_floor"] = row["rps"] / floor["rps"] if floor["rps"] else None
+            row["ratio_to_floor"] = row["rps"] / floor["rps"] if row["requests"] else None
             row["cpu_ratio_to_floor"] = floor["cpu_ms"] / row["cpu_ms"] if row["cpu_ms"] else None
         result["phases"][phase] = rows
     return result
@@ -288,6 +319,9 @@ def print_table(results: dict) -> None:
                 + (f"{'p50 ' + largest + '/' + smallest:>16}" if len(sizes) > 1 else "")
             )
             for name, row in rows.items():
+                if not row["requests"]:
+                    print(f"{name:18}  no request finished within the run")
+                    continue
                 line = (
                     f"{name:18}{row['rps']:8.0f}{row['p50_ms']:9.2f}{row['p99_ms']:9.2f}"
                     f"{row['queries']:8}{row['cpu_ms']:8.2f}{row['ratio_to_floor']:9.2f}"
@@ -295,7 +329,7 @@ def print_table(results: dict) -> None:
                 )
                 if len(sizes) > 1 and size == largest:
                     base = results["sizes"][smallest]["phases"][phase].get(name)
-                    if base:
+                    if base and base["requests"]:
                         row["p50_ratio_to_smallest"] = row["p50_ms"] / base["p50_ms"]
                         line += f"{row['p50_ratio_to_smallest']:16.2f}"
                 print(line)
@@ -309,7 +343,8 @@ def draw_chart(results: dict, path: Path) -> None:
     for size in sorted(results["sizes"], key=int):
         for phase, rows in results["sizes"][size]["phases"].items():
             for name, row in rows.items():
-                bars.append((f"{name} {phase} {int(size) // 1000}k", row["cpu_ms"]))
+                if row["requests"]:
+                    bars.append((f"{name} {phase} {int(size) // 1000}k", row["cpu_ms"]))
     width, row_height, label_width = 720, 16, 260
     image = Image.new("RGB", (width, 40 + row_height * len(bars)), "white")
     draw = ImageDraw.Draw(image)

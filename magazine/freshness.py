@@ -8,12 +8,14 @@ saves and services, and the site shell (`magazine.pagecache`) reads `current_gen
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
 from django.db import models, transaction
+from django.utils import timezone
 
 GENERATION_KEY = "magazine:content-generation"
 
@@ -76,6 +78,12 @@ class ChangesReaderPages(models.Model):
         result = super().delete(*args, **kwargs)
         content_changed()
         return result
+
+
+def next_local_midnight(now: datetime.datetime) -> datetime.datetime:
+    """The start of tomorrow in the site's time zone: when “today” on a page stops being true."""
+    tomorrow = timezone.localdate(now) + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))
 
 
 def reader_page(view: Callable) -> Callable:

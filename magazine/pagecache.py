@@ -24,9 +24,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 
-from reviews.models import Review
+from reviews.selectors import next_publish_at_in
 
-from .freshness import current_generation
+from .freshness import current_generation, next_local_midnight
 
 CACHE_HEADER = "X-Page-Cache"
 
@@ -36,29 +36,11 @@ def page_timeout(generation: str, now: datetime.datetime | None = None) -> int:
     scheduled publish and by local midnight. 0 means do not keep it."""
     now = now or timezone.now()
     limit = now + datetime.timedelta(seconds=settings.MAGAZINE_PAGE_CACHE_SECONDS)
-    next_publish = _next_publish_at(generation, now)
+    next_publish = next_publish_at_in(generation, now)
     if next_publish is not None:
         limit = min(limit, next_publish)
-    tomorrow = timezone.localdate(now) + datetime.timedelta(days=1)
-    midnight = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))
-    limit = min(limit, midnight)
+    limit = min(limit, next_local_midnight(now))
     return max(0, int((limit - now).total_seconds()))
-
-
-def _next_publish_at(generation: str, now: datetime.datetime) -> datetime.datetime | None:
-    # The schedule only changes when content does, so it is looked up once per generation
-    # (and again once the time it names has passed), not on every cache miss.
-    cache = caches["default"]
-    key = f"pagecache:next-publish:{generation}"
-    found = cache.get(key)
-    if found is not None and (found[0] is None or found[0] > now):
-        return found[0]
-    next_publish = Review.objects.next_publish_at(now)
-    timeout = settings.MAGAZINE_PAGE_CACHE_SECONDS
-    if next_publish is not None:
-        timeout = min(timeout, max(1, int((next_publish - now).total_seconds())))
-    cache.set(key, (next_publish,), timeout)
-    return next_publish
 
 
 def _is_anonymous(request: HttpRequest) -> bool:

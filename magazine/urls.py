@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from . import feeds, views
@@ -38,7 +38,18 @@ urlpatterns = [
     path("films/<slug:slug>/feed/atom/", reader_page(feeds.FilmAtomFeed()), name="film_feed_atom"),
     path("tags/<slug:slug>/feed/", reader_page(feeds.TagFeed()), name="tag_feed"),
     path("tags/<slug:slug>/feed/atom/", reader_page(feeds.TagAtomFeed()), name="tag_feed_atom"),
-    path("sitemap.xml", reader_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        reader_page(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        reader_page(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     path("robots.txt", reader_page(views.robots_txt), name="robots_txt"),
     # Before the admin's own route of the same address (admin:view_on_site), which it replaces.
     path(

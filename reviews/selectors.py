@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import caches
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Substr, Upper
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Substr, Upper
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -18,12 +20,35 @@ from . import workflow
 from .models import Credit, Film, Genre, NewReviewAutosave, Review, ReviewRevision
 
 
+def next_publish_at_in(generation: str, now: datetime.datetime) -> datetime.datetime | None:
+    """When the next scheduled review goes live, looked up once per content generation.
+
+    The schedule only changes when content does (which replaces the generation), so this is
+    cached under the generation, and looked up again once the time it names has passed.
+    """
+    cache = caches["default"]
+    key = f"schedule:next-publish:{generation}"
+    found = cache.get(key)
+    if found is not None and (found[0] is None or found[0] > now):
+        return found[0]
+    next_publish = Review.objects.next_publish_at(now)
+    timeout = max(settings.MAGAZINE_PAGE_CACHE_SECONDS, settings.MAGAZINE_FRAGMENT_CACHE_SECONDS)
+    if next_publish is not None:
+        timeout = min(timeout, max(1, int((next_publish - now).total_seconds())))
+    cache.set(key, (next_publish,), max(1, timeout))
+    return next_publish
+
+
 def critics_with_review_counts() -> QuerySet[Critic]:
     """Active critics with `review_count`, the number of their published reviews."""
+    # A correlated count per critic on the (critic, state, publish_at) index; `__in` the
+    # published reviews made SQLite list all 100,000 of them first.
+    published = Review.objects.published().filter(critic=OuterRef("pk")).order_by()
+    count = published.values("critic").annotate(n=Count("pk")).values("n")
     return (
         Critic.objects.active()
         .select_related("person")
-        .annotate(review_count=Count("reviews", filter=Q(reviews__in=Review.objects.published())))
+        .annotate(review_count=Coalesce(Subquery(count), 0))
         .order_by("byline")
     )
 
@@ -40,12 +65,13 @@ def tags_in_use() -> QuerySet[Tag]:
 
 def tag_with_reviews(slug: str) -> Tag | None:
     """The tag with this slug if any published review carries it (else readers see a 404)."""
-    return Tag.objects.filter(slug=slug, review__in=Review.objects.published()).first()
+    published = Review.objects.published().filter(tagged_items__tag=OuterRef("pk"))
+    return Tag.objects.filter(Exists(published), slug=slug).first()
 
 
 def genres_in_use() -> QuerySet[Genre]:
     """Genres with at least one reviewed film, each with `film_count`."""
-    reviewed = Film.objects.filter(reviews__in=Review.objects.published())
+    reviewed = Film.objects.with_published_reviews()
     return (
         Genre.objects.filter(films__in=reviewed)
         .annotate(film_count=Count("films", distinct=True))
@@ -56,7 +82,7 @@ def genres_in_use() -> QuerySet[Genre]:
 def film_years() -> list[dict]:
     """Each year with reviewed films, newest first: [{"year": 2023, "film_count": 4}, ...]."""
     return list(
-        Film.objects.filter(reviews__in=Review.objects.published())
+        Film.objects.with_published_reviews()
         .values("year")
         .annotate(film_count=Count("pk", distinct=True))
         .order_by("-year")
@@ -66,7 +92,7 @@ def film_years() -> list[dict]:
 def film_initials() -> list[str]:
     """The first letters of reviewed films' titles, for the A–Z index."""
     initials = (
-        Film.objects.filter(reviews__in=Review.objects.published())
+        Film.objects.with_published_reviews()
         .annotate(initial=Upper(Substr("title", 1, 1)))
         .values_list("initial", flat=True)
         .distinct()

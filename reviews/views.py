@@ -4,7 +4,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, View
 
 from magazine.pagination import UncountedPaginator
 from people.models import Critic, Person
@@ -17,42 +17,26 @@ from .previews import (
     preview_link_outlived,
     preview_link_read,
 )
+from .review_page import preview_parts, published_review_parts
 from .selectors import filmography
-from .structured_data import film_data, review_data
+from .structured_data import film_data
 
 
-def review_page_context(review: Review, request: HttpRequest) -> dict:
-    """What the review page shows beside the review itself (public page and previews alike)."""
-    return {
-        "review": review,
-        "structured_data": review_data(review, request.build_absolute_uri),
-        "where_to_watch": review.film.where_to_watch(),
-        "other_reviews": (
-            Review.objects.published()
-            .for_listing()
-            .filter(film=review.film)
-            .exclude(pk=review.pk)
-            .latest_first()
-        ),
-    }
+class ReviewDetailView(View):
+    """A published review, assembled from parts that are cached and always fresh."""
 
-
-class ReviewDetailView(DetailView):
-    context_object_name = "review"
-
-    def get_queryset(self) -> QuerySet[Review]:
-        return Review.objects.published().for_page()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(review_page_context(self.object, self.request))
-        return context
+    def get(self, request: HttpRequest, slug: str) -> HttpResponse:
+        parts = published_review_parts(request, slug)
+        return render(request, "reviews/review_detail.html", {"parts": parts})
 
 
 def render_review_preview(request: HttpRequest, review: Review, *, shared: bool) -> HttpResponse:
     """The review exactly as readers will see it, with a preview banner; never indexed."""
-    context = review_page_context(review, request)
-    context["preview"] = {"shared": shared, "status": workflow.status_of(review)}
+    context = {
+        "review": review,
+        "parts": preview_parts(review, request),
+        "preview": {"shared": shared, "status": workflow.status_of(review)},
+    }
     response = render(request, "reviews/review_detail.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -241,6 +241,11 @@ MAGAZINE_TOP_BILLED = 4
 # How long an anonymous reader page may be served from the cache (0 turns the cache off);
 # a publish or edit makes cached pages stale sooner (magazine/pagecache.py).
 MAGAZINE_PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
+# How long the parts of a review page that change only with content are kept (seconds; 0 turns
+# fragment caching off). They are stored under the content generation, so any change to what
+# readers see replaces them at once; dated parts also expire at midnight and the next scheduled
+# publish (reviews/review_page.py).
+MAGAZINE_FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "3600"))
 # How long a CDN may serve a reader page without asking us (s-maxage); 0: it revalidates.
 MAGAZINE_CDN_MAX_AGE = int(os.environ.get("CDN_MAX_AGE", "0"))
 # The benchmark's baseline pages (bench/run.py) exist only when this is on.

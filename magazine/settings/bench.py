@@ -6,6 +6,8 @@ import os
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "benchmark-only-not-a-secret")
 os.environ.setdefault("MAGAZINE_BENCH", "1")
+# Plain http on loopback, as `make serve`: otherwise every request is a redirect to https.
+os.environ.setdefault("HTTPS", "0")
 
 from magazine.settings.base import *  # noqa: E402,F403
 

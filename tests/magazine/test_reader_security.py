@@ -87,8 +87,13 @@ class TestFeeds:
 
 class TestSitemap:
     def test_sitemap_is_well_formed_and_every_address_is_ours(self, client, poisoned_site):
-        root = ET.fromstring(client.get("/sitemap.xml").content)
-        locations = [loc.text for loc in root.iter(f"{SITEMAP}loc")]
+        index = ET.fromstring(client.get("/sitemap.xml").content)  # an index of sections
+        sections = [loc.text for loc in index.iter(f"{SITEMAP}loc")]
+        locations = []
+        for section in sections:
+            assert re.fullmatch(r"http://testserver/sitemap-[a-z]+\.xml", section), section
+            root = ET.fromstring(client.get(section.removeprefix("http://testserver")).content)
+            locations += [loc.text for loc in root.iter(f"{SITEMAP}loc")]
 
         assert "http://testserver/reviews/poisoned/" in locations
         assert f"http://testserver/tags/{TAG_SLUG}/" in locations
@@ -228,7 +233,10 @@ LISTINGS = [
     "/",
     "/feed/",
     "/feed/atom/",
-    "/sitemap.xml",
+    "/sitemap-reviews.xml",  # sitemap.xml is an index of these sections
+    "/sitemap-films.xml",
+    "/sitemap-critics.xml",
+    "/sitemap-tags.xml",
     "/search/?q=zephyrine",
     "/search/?q=review",
     "/tags/",
@@ -279,5 +287,5 @@ def test_anonymous_readers_find_no_unpublished_review_anywhere(client, hidden_wo
     ]:
         assert client.get(url).status_code == 404, url
     # The film is in the public catalogue (its page, search), but not among reviewed films.
-    for url in ["/films/", "/sitemap.xml", "/genres/zephyrine-genre/"]:
+    for url in ["/films/", "/sitemap-films.xml", "/genres/zephyrine-genre/"]:
         assert "zephyrine-film" not in client.get(url).content.decode(), url

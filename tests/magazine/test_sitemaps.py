@@ -1,5 +1,6 @@
 import datetime
 import xml.etree.ElementTree as ET
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -12,11 +13,27 @@ pytestmark = pytest.mark.django_db
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
-def sitemap_entries(client) -> dict[str, str | None]:
+def sitemap_index(client) -> dict[str, str | None]:
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     root = ET.fromstring(response.content)
-    return {url.findtext(f"{NS}loc"): url.findtext(f"{NS}lastmod") for url in root.iter(f"{NS}url")}
+    return {
+        item.findtext(f"{NS}loc"): item.findtext(f"{NS}lastmod")
+        for item in root.iter(f"{NS}sitemap")
+    }
+
+
+def sitemap_entries(client) -> dict[str, str | None]:
+    """Every address the sitemap index leads to, with its lastmod."""
+    entries = {}
+    for section in sitemap_index(client):
+        response = client.get(section.removeprefix("http://testserver"))
+        assert response.status_code == 200
+        root = ET.fromstring(response.content)
+        entries |= {
+            url.findtext(f"{NS}loc"): url.findtext(f"{NS}lastmod") for url in root.iter(f"{NS}url")
+        }
+    return entries
 
 
 @time_machine.travel(datetime.datetime(2025, 3, 10, 12, tzinfo=datetime.UTC), tick=False)
@@ -44,11 +61,42 @@ def test_sitemap_lists_published_pages_with_lastmod(client):
     assert base + draft.film.get_absolute_url() not in entries
 
 
+@time_machine.travel(datetime.datetime(2025, 3, 10, 12, tzinfo=datetime.UTC), tick=False)
+def test_the_index_names_each_section(client):
+    ReviewFactory(published=True, tags=["grief"], publish_at=timezone.now() - timedelta(days=3))
+    base = "http://testserver/sitemap-"
+    assert sitemap_index(client) == {
+        f"{base}pages.xml": "2025-03-07T12:00:00+00:00",
+        # no section lastmod where it would scan every review (each address has its own)
+        f"{base}reviews.xml": None,
+        f"{base}films.xml": None,
+        f"{base}critics.xml": None,
+        f"{base}tags.xml": "2025-03-07T12:00:00+00:00",
+    }
+
+
+def test_a_section_is_split_into_pages(client, settings):
+    from magazine.sitemaps import ReviewSitemap
+
+    ReviewFactory.create_batch(3, published=True)
+    ReviewSitemap.limit = 2
+    try:
+        index = sitemap_index(client)
+        assert "http://testserver/sitemap-reviews.xml?p=2" in index
+        assert client.get("/sitemap-reviews.xml?p=2").content.count(b"<url>") == 1
+    finally:
+        ReviewSitemap.limit = 2000
+
+
 def test_sitemap_query_budget_does_not_grow(client, django_assert_max_num_queries):
     for _ in range(30):
         ReviewFactory(published=True, tags=["grief"])
-    with django_assert_max_num_queries(11):
+    # a count per section, the newest publish for pages and tags, the next publish
+    with django_assert_max_num_queries(8):
         client.get("/sitemap.xml")
+    for section in ("pages", "reviews", "films", "critics", "tags"):
+        with django_assert_max_num_queries(3):  # a count, a page of items, the next publish
+            client.get(f"/sitemap-{section}.xml")
 
 
 def test_robots_txt_points_at_the_sitemap(client):

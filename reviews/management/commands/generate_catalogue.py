@@ -270,6 +270,8 @@ class Command(BaseCommand):
                 )
             )
         reviews = Review.objects.bulk_create(reviews, batch_size=BATCH)
+        # bulk_create skips save(): fill PostgreSQL's search vectors as an editor's save would.
+        Review.objects.all().refresh_search_vectors()
 
         tags = Tag.objects.bulk_create(
             Tag(name=f"{word} {n}", slug=f"{word}-{n}") for word in WORDS for n in range(8)
