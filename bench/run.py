@@ -106,7 +106,7 @@ def prepare_database(kind: str, size: int, url: str) -> None:
             env,
             "shell",
             "-c",
-            "from django.db import connection; connection.cursor().execute('ANALYZE')",
+            "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')",
         )
 
 

@@ -29,6 +29,23 @@ class SearchVectorIndex(GinIndex):
         return super().create_sql(model, schema_editor, using=using, **kwargs)
 
 
+class NameTrigramIndex(GinIndex):
+    """A trigram GIN index on UPPER(column) on PostgreSQL, which `icontains` (UPPER(..) LIKE
+    '%..%') uses instead of reading every row; a plain expression index elsewhere.
+
+        NameTrigramIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="...")
+
+    Needs the pg_trgm extension (TrigramExtension() in the migration that adds it).
+    """
+
+    def create_sql(self, model, schema_editor, using="", **kwargs):
+        if schema_editor.connection.vendor != "postgresql":
+            upper = self.expressions[0].source_expressions[0]  # OpClass(Upper(...))
+            plain = models.Index(upper, name=self.name)
+            return plain.create_sql(model, schema_editor, using=using, **kwargs)
+        return super().create_sql(model, schema_editor, using=using, **kwargs)
+
+
 def search_terms(query: str) -> list[str]:
     """The words of a reader's query, lower-cased, without repeats, at most MAX_TERMS."""
     terms: list[str] = []
