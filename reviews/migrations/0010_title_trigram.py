@@ -10,7 +10,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0007_import_tracking'),
+        ('reviews', '0009_new_review_autosaves'),
         ('people', '0003_name_trigram'),
     ]
 
