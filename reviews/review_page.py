@@ -18,6 +18,7 @@ Previews (unpublished reviews) are rendered from the same templates and never ca
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 
 from django.conf import settings
@@ -137,8 +138,12 @@ def published_review_parts(request: HttpRequest, slug: str) -> dict:
             cache.set(watch_key, parts["where_to_watch"], min(seconds, until_midnight))
 
     others_key = _key(generation, "others", parts["pk"], request.get_host())
-    parts["other_reviews"] = cache.get(others_key)
-    if parts["other_reviews"] is None:
+    # Kept with its own expiry, checked against our clock: a review scheduled for 09:00
+    # joins the list at 09:00 even if the cache backend keeps the entry a little longer.
+    found_others = cache.get(others_key)
+    if found_others is not None and now < found_others[1]:
+        parts["other_reviews"] = found_others[0]
+    else:
         parts["other_reviews"] = other_reviews_part(
             film_id=parts["film_id"],
             film_title=parts["film_title"],
@@ -150,5 +155,6 @@ def published_review_parts(request: HttpRequest, slug: str) -> dict:
         if next_publish is not None:
             timeout = min(timeout, int((next_publish - now).total_seconds()))
         if timeout > 0:
-            cache.set(others_key, parts["other_reviews"], timeout)
+            expires_at = now + datetime.timedelta(seconds=timeout)
+            cache.set(others_key, (parts["other_reviews"], expires_at), timeout)
     return parts
