@@ -26,18 +26,23 @@ def _latest(*moments):
     return max(found) if found else None
 
 
-# NO_SECTION_LASTMOD: the index gives no lastmod for the review, film and critic sections
-# (it is optional there): the newest edit over every published review is a full scan, half a
-# second at 100,000 reviews on SQLite. Every address inside those sections keeps its own.
+class LargeSectionSitemap(Sitemap):
+    """A section that may hold the whole catalogue: paged, and without a lastmod in the index.
 
+    The index's lastmod is optional; for reviews, films and critics it would be the newest edit
+    over every published review, a full scan (half a second at 100,000 reviews on SQLite).
+    Every address inside the section keeps its own lastmod.
+    """
 
-class ReviewSitemap(Sitemap):
-    changefreq = "monthly"
-    priority = 0.8
     limit = PAGE_SIZE
 
     def get_latest_lastmod(self):
-        return None  # see NO_SECTION_LASTMOD
+        return None
+
+
+class ReviewSitemap(LargeSectionSitemap):
+    changefreq = "monthly"
+    priority = 0.8
 
     def items(self):
         return Review.objects.published().only("slug", "publish_at", "updated_at").latest_first()
@@ -46,13 +51,9 @@ class ReviewSitemap(Sitemap):
         return max(item.updated_at, item.publish_at)
 
 
-class FilmSitemap(Sitemap):
+class FilmSitemap(LargeSectionSitemap):
     changefreq = "weekly"
     priority = 0.6
-    limit = PAGE_SIZE
-
-    def get_latest_lastmod(self):
-        return None  # see NO_SECTION_LASTMOD
 
     def items(self):
         # EXISTS and per-film subqueries on the (film, state, publish_at) index: a join and
@@ -70,13 +71,9 @@ class FilmSitemap(Sitemap):
         return max(item.updated_at, item.last_review, item.last_edit)
 
 
-class CriticSitemap(Sitemap):
+class CriticSitemap(LargeSectionSitemap):
     changefreq = "weekly"
     priority = 0.5
-    limit = PAGE_SIZE
-
-    def get_latest_lastmod(self):
-        return None  # see NO_SECTION_LASTMOD
 
     def items(self):
         published = Review.objects.published().filter(critic=OuterRef("pk"))
