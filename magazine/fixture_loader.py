@@ -45,6 +45,7 @@ from magazine.freshness import content_changed
 from magazine.timestamps import TimestampedModel
 from reviews.models import Film, Review, ReviewRevision, TaggedReview
 from reviews.services import revision_create
+from reviews.tallies import refresh_all_tallies
 
 SUPPORTED_FORMATS = ("json", "jsonl")
 # Written by the loader itself; a difference in these alone is not a change to the object.
@@ -720,6 +721,8 @@ class FixtureLoader:
                 if result.created or result.updated:
                     self.reset_sequences(result.models)
                     self.refresh_search_data(by_model)
+                    # Bulk writes bypass the signals that keep the index pages' stored counts.
+                    refresh_all_tallies(self.using)
                     # Bulk writes bypass save(): tell every process its cached pages are stale.
                     content_changed()
         except (DatabaseError, ValueError) as error:

@@ -30,6 +30,7 @@ from reviews.selectors import (
     people_search,
     tag_with_reviews,
     tags_in_use,
+    with_review_counts,
 )
 
 from .middleware import DATABASE_UNAVAILABLE, database_unavailable_response
@@ -127,6 +128,11 @@ class TagIndexView(ListView):
 
     def get_queryset(self):
         return tags_in_use()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["tags"] = with_review_counts(context["tags"])
+        return context
 
 
 class TagDetailView(ListView):

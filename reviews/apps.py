@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
 def _tag_changed(sender, **kwargs) -> None:
@@ -19,3 +19,21 @@ class ReviewsConfig(AppConfig):
 
         post_save.connect(_tag_changed, sender=Tag, dispatch_uid="reviews-tag-changed")
         post_delete.connect(_tag_changed, sender=Tag, dispatch_uid="reviews-tag-deleted")
+
+        # The stored counts of the reader's indexes follow every write that changes them,
+        # whichever way it is made (admin, services, shell, queryset deletes).
+        from . import tallies
+        from .models import Film, Genre, Review, TaggedReview
+
+        post_save.connect(tallies.review_saved, sender=Review, dispatch_uid="tally-review")
+        post_delete.connect(tallies.review_deleted, sender=Review, dispatch_uid="tally-review-del")
+        post_save.connect(tallies.tagging_changed, sender=TaggedReview, dispatch_uid="tally-tag")
+        post_delete.connect(
+            tallies.tagging_changed, sender=TaggedReview, dispatch_uid="tally-tag-del"
+        )
+        post_save.connect(tallies.film_saved, sender=Film, dispatch_uid="tally-film")
+        m2m_changed.connect(
+            tallies.film_genres_changed, sender=Film.genres.through, dispatch_uid="tally-genres"
+        )
+        post_delete.connect(tallies.tag_deleted, sender=Tag, dispatch_uid="tally-tag-gone")
+        post_delete.connect(tallies.genre_deleted, sender=Genre, dispatch_uid="tally-genre-del")

@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Substr, Upper
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from taggit.models import Tag
 
 from people.models import Critic, Person
 
-from . import workflow
-from .models import Credit, Film, Genre, NewReviewAutosave, Review, ReviewRevision
+from . import tallies, workflow
+from .models import (
+    Credit,
+    FilmFacet,
+    Genre,
+    NewReviewAutosave,
+    Review,
+    ReviewRevision,
+    TagTally,
+)
 
 
 def next_publish_at_in(generation: str, now: datetime.datetime) -> datetime.datetime | None:
@@ -39,71 +48,77 @@ def next_publish_at_in(generation: str, now: datetime.datetime) -> datetime.date
     return next_publish
 
 
-def critics_with_review_counts() -> QuerySet[Critic]:
-    """Active critics with `review_count`, the number of their published reviews."""
-    # A correlated count per critic on the (critic, state, publish_at) index; `__in` the
-    # published reviews made SQLite list all 100,000 of them first.
-    published = Review.objects.published().filter(critic=OuterRef("pk")).order_by()
-    count = published.values("critic").annotate(n=Count("pk")).values("n")
+def critics_with_review_counts(
+    now: datetime.datetime | None = None, *, active_only: bool = True
+) -> QuerySet[Critic]:
+    """(Active) critics with `review_count`, the number of their published reviews: the stored
+    tally less the critic's reviews still scheduled (a short range of an index), so the
+    critics' index never counts every review."""
+    now = now or timezone.now()
+    scheduled = Review.objects.scheduled(now).filter(critic=OuterRef("pk")).order_by()
+    count = scheduled.values("critic").annotate(n=Count("pk")).values("n")
+    critics = Critic.objects.active() if active_only else Critic.objects.all()
     return (
-        Critic.objects.active()
-        .select_related("person")
-        .annotate(review_count=Coalesce(Subquery(count), 0))
+        critics.select_related("person")
+        .annotate(
+            review_count=Coalesce(F("review_tally__published_reviews"), 0)
+            - Coalesce(Subquery(count), 0)
+        )
         .order_by("byline")
     )
 
 
-def tags_in_use() -> QuerySet[Tag]:
-    """Tags on at least one published review, each with `review_count`, by name."""
-    published = Review.objects.published()
+def tags_in_use(now: datetime.datetime | None = None) -> QuerySet[Tag]:
+    """Tags on at least one published review, by name, each with `stored_count` (its stored
+    tally, scheduled reviews included: pass the page through `with_review_counts`)."""
+    hidden = tallies.fully_scheduled(TagTally, tallies.not_yet_live(now).by_tag)
     return (
-        Tag.objects.filter(review__in=published)
-        .annotate(review_count=Count("review", distinct=True))
+        Tag.objects.filter(review_tally__published_reviews__gt=0)
+        .exclude(pk__in=hidden)
+        .annotate(stored_count=F("review_tally__published_reviews"))
         .order_by("name")
     )
 
 
-def tag_with_reviews(slug: str) -> Tag | None:
-    """The tag with this slug if any published review carries it (else readers see a 404)."""
-    published = Review.objects.published().filter(tagged_items__tag=OuterRef("pk"))
-    return Tag.objects.filter(Exists(published), slug=slug).first()
+def with_review_counts(tags: Iterable[Tag], now: datetime.datetime | None = None) -> list[Tag]:
+    """Tags from `tags_in_use` with `review_count`: what readers can see, at this moment."""
+    scheduled = tallies.not_yet_live(now).by_tag
+    tags = list(tags)
+    for tag in tags:
+        tag.review_count = tag.stored_count - scheduled[tag.pk]
+    return tags
 
 
-def genres_in_use() -> QuerySet[Genre]:
-    """Genres with at least one reviewed film, each with `film_count`."""
-    reviewed = Film.objects.with_published_reviews()
-    return (
-        Genre.objects.filter(films__in=reviewed)
-        .annotate(film_count=Count("films", distinct=True))
-        .order_by("name")
-    )
+def tag_with_reviews(slug: str, now: datetime.datetime | None = None) -> Tag | None:
+    """The tag with this slug, with its `review_count`, if any published review carries it
+    (else None, and readers see a 404)."""
+    stored = Coalesce(F("review_tally__published_reviews"), 0)
+    tag = Tag.objects.filter(slug=slug).annotate(stored_count=stored).first()
+    if tag is None:
+        return None
+    tag.review_count = tag.stored_count - tallies.not_yet_live(now).by_tag[tag.pk]
+    return tag if tag.review_count > 0 else None
 
 
-def film_years() -> list[dict]:
+def genres_in_use(now: datetime.datetime | None = None) -> list[Genre]:
+    """Genres with at least one reviewed film, each with `film_count`, by name."""
+    counts = tallies.visible_facets(FilmFacet.Kind.GENRE, now)
+    genres = list(Genre.objects.filter(pk__in=[int(pk) for pk in counts]).order_by("name"))
+    for genre in genres:
+        genre.film_count = counts[str(genre.pk)]
+    return genres
+
+
+def film_years(now: datetime.datetime | None = None) -> list[dict]:
     """Each year with reviewed films, newest first: [{"year": 2023, "film_count": 4}, ...]."""
-    return list(
-        Film.objects.with_published_reviews()
-        .values("year")
-        .annotate(film_count=Count("pk", distinct=True))
-        .order_by("-year")
-    )
+    counts = tallies.visible_facets(FilmFacet.Kind.YEAR, now)
+    years = sorted(((int(year), n) for year, n in counts.items()), reverse=True)
+    return [{"year": year, "film_count": n} for year, n in years]
 
 
-def film_initials() -> list[str]:
-    """The first letters of reviewed films' titles, for the A–Z index."""
-    initials = (
-        Film.objects.with_published_reviews()
-        .annotate(initial=Upper(Substr("title", 1, 1)))
-        .values_list("initial", flat=True)
-        .distinct()
-    )
-    return sorted({initial_of(initial) for initial in initials})
-
-
-def initial_of(title: str) -> str:
-    """'A'–'Z' for titles starting with a letter, '#' for the rest."""
-    first = title[:1].upper()
-    return first if "A" <= first <= "Z" else "#"
+def film_initials(now: datetime.datetime | None = None) -> list[str]:
+    """The first letters of reviewed films' titles, for the A–Z index ('#' sorts first)."""
+    return sorted(tallies.visible_facets(FilmFacet.Kind.INITIAL, now))
 
 
 def filmography(person: Person) -> QuerySet[Credit]:

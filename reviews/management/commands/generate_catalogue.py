@@ -18,6 +18,7 @@ from magazine.text import render_markdown, word_count
 from people.models import Critic, Person
 
 from ...models import Availability, Credit, Film, Genre, Review, TaggedReview
+from ...tallies import refresh_all_tallies
 
 FIRST = [
     "Ada",
@@ -282,6 +283,7 @@ class Command(BaseCommand):
             for tag in rng.sample(tags, rng.randint(0, 4))
         ]
         TaggedReview.objects.bulk_create(tagged, batch_size=BATCH)
+        refresh_all_tallies()  # bulk_create skips the signals that keep the stored counts
         return {
             "reviews": len(reviews),
             "films": len(films),
