@@ -212,7 +212,7 @@ class GenreDetailView(ListView):
 
     def get_queryset(self) -> QuerySet[Film]:
         self.genre = get_object_or_404(Genre, slug=self.kwargs["slug"])
-        return Film.objects.reviewed().filter(genres=self.genre).order_by("title", "year")
+        return Film.objects.reviewed().in_genre(self.genre).order_by("title", "year")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(genre=self.genre, **kwargs)

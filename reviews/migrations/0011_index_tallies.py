@@ -105,6 +105,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='film',
+            index=models.Index(fields=['year', 'title'], name='film_year_title'),
+        ),
+        migrations.AddIndex(
+            model_name='film',
             index=models.Index(fields=['tally_first_publish_at'], name='film_reviewed_since'),
         ),
         migrations.AddConstraint(
