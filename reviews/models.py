@@ -165,8 +165,13 @@ class Film(ChangesReaderPages, TimestampedModel):
     # indexes never count reviews: how many reviews of this film are published (scheduled
     # ones included), and the earliest publish time among them. Readers see the film as
     # reviewed once that time has come; counts shown subtract the reviews still scheduled.
-    tally_published_reviews = models.PositiveIntegerField(default=0, editable=False)
-    tally_first_publish_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Not serialized: exports leave them out and every load recounts them.
+    tally_published_reviews = models.PositiveIntegerField(
+        default=0, editable=False, serialize=False
+    )
+    tally_first_publish_at = models.DateTimeField(
+        null=True, blank=True, editable=False, serialize=False
+    )
 
     objects = FilmManager()
     natural_key_fields = ("slug",)

@@ -92,12 +92,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='film',
             name='tally_first_publish_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True),
+            field=models.DateTimeField(blank=True, editable=False, null=True, serialize=False),
         ),
         migrations.AddField(
             model_name='film',
             name='tally_published_reviews',
-            field=models.PositiveIntegerField(default=0, editable=False),
+            field=models.PositiveIntegerField(default=0, editable=False, serialize=False),
         ),
         migrations.AddIndex(
             model_name='film',
