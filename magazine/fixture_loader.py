@@ -43,9 +43,10 @@ from django.utils import timezone
 
 from magazine.freshness import content_changed
 from magazine.timestamps import TimestampedModel
-from reviews.models import Film, Review, ReviewRevision, TaggedReview
+from reviews.models import Film, Review, ReviewRevision, ReviewTransition, TaggedReview
 from reviews.services import revision_create
 from reviews.tallies import refresh_all_tallies
+from reviews.workflow import status_of
 
 SUPPORTED_FORMATS = ("json", "jsonl")
 # Written by the loader itself; a difference in these alone is not a change to the object.
@@ -960,4 +961,26 @@ class ReviewImportPlan:
                 )
         for record in self.changed:
             revision_create(review=record.instance, source=ReviewRevision.Source.IMPORT)
+        self.record_transitions()
         return len(self.changed)
+
+    def record_transitions(self) -> None:
+        """A load that moves a review (published -> unpublished, draft -> published, ...)
+        leaves the same trace in its history as an editor's move, so the history is complete
+        and a preview link made before the review came down stays dead."""
+        moves = []
+        for record in self.changed:
+            before, after = status_of(record.existing), status_of(record.instance)
+            if before != after:
+                moves.append(
+                    ReviewTransition(
+                        review=record.instance,
+                        name="import",
+                        from_status=before,
+                        to_status=after,
+                        created_at=self.loader.now,
+                        comment="Changed by an import (loaddata).",
+                        publish_at=record.instance.publish_at if after != "draft" else None,
+                    )
+                )
+        ReviewTransition.objects.using(self.loader.using).bulk_create(moves)

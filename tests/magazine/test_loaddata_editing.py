@@ -167,3 +167,28 @@ def test_an_unchanged_review_is_not_touched_even_if_edited_elsewhere(tmp_path):
 
     assert "1 updated" in output
     assert Review.objects.get(slug=SLUG).headline == "Edited"
+
+
+def test_a_load_that_moves_a_review_records_the_move_and_ends_old_preview_links(
+    tmp_path, client, editor
+):
+    from reviews.models import ReviewTransition
+    from reviews.previews import preview_url
+
+    load(write(tmp_path, fixture_objects()))
+    review = Review.objects.get(slug=SLUG)
+    with time_machine.travel("2023-12-19 10:00Z", tick=False):
+        link = preview_url(review=review)  # made while the review was public
+    with time_machine.travel("2024-01-05 10:00Z", tick=False):
+        load(write(tmp_path, corrected(state="unpublished"), "down.json"))
+
+        move = ReviewTransition.objects.get(review=review)
+        assert (move.name, move.from_status, move.to_status) == (
+            "import",
+            "published",
+            "unpublished",
+        )
+        assert client.get(review.get_absolute_url()).status_code == 404
+        response = client.get(link)
+        assert response.status_code == 403
+        assert review.headline not in response.text
