@@ -974,3 +974,16 @@ class Correction(ChangesReaderPages):
 
     def __str__(self) -> str:
         return f"Correction to {self.review} ({self.published_on})"
+
+    def clean(self) -> None:
+        if self.review_id is not None and self.review.first_published_at is None:
+            raise ValidationError("Only a review that has been published can carry a correction.")
+
+    def save(self, *args, **kwargs) -> None:
+        # Readers have seen it: a correction is kept as written, whichever way it is changed.
+        if not self._state.adding:
+            raise ValidationError("A correction is kept as written; add a new one instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("A correction is kept as written; add a new one instead.")

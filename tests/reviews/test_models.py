@@ -209,3 +209,33 @@ def test_timestamps_are_kept_on_save():
     assert review.created_at == NOON
     assert review.updated_at == NOON + datetime.timedelta(hours=2)
     assert timezone.is_aware(review.updated_at)
+
+
+def test_a_correction_is_kept_as_written_whichever_way_it_is_changed():
+    from django.core.exceptions import ValidationError
+
+    from reviews.models import Correction
+    from tests.factories import CorrectionFactory
+
+    correction = CorrectionFactory(text="An earlier version gave the wrong year.")
+    correction.text = "Quietly rewritten."
+    with pytest.raises(ValidationError, match="kept as written"):
+        correction.save()
+    with pytest.raises(ValidationError, match="kept as written"):
+        correction.delete()
+    assert (
+        Correction.objects.get(pk=correction.pk).text == "An earlier version gave the wrong year."
+    )
+    # Taking the review away with its corrections still works.
+    correction.review.delete()
+    assert not Correction.objects.exists()
+
+
+def test_only_a_review_that_has_been_published_can_carry_a_correction():
+    from django.core.exceptions import ValidationError
+
+    from reviews.models import Correction
+
+    draft = ReviewFactory()
+    with pytest.raises(ValidationError, match="has been published"):
+        Correction(review=draft, text="Too early.").full_clean()
