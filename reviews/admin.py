@@ -54,6 +54,16 @@ class AvailabilityInline(admin.TabularInline):
     fields = ["kind", "provider", "region", "starts_on", "ends_on", "url", "last_checked"]
     # Django 6 assumes https for scheme-less links; say so now (silences its deprecation).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    # Sized to what they hold, so the row fits the change form instead of running ~700 px
+    # past its right edge at 1280 px.
+    input_sizes = {"provider": 12, "region": 2, "url": 8}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in self.input_sizes:
+            # The admin's vTextField/vURLField classes fix wide CSS widths; size instead.
+            field.widget.attrs.update(size=self.input_sizes[db_field.name], **{"class": ""})
+        return field
 
 
 class ClockTimeField(forms.DateTimeField):
@@ -140,6 +150,10 @@ class FilmAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title", "year"]}
     filter_horizontal = ["genres"]
     inlines = [CreditInline, AvailabilityInline]
+
+    class Media:
+        css = {"all": ["reviews/admin/film.css"]}
+
     readonly_fields = ["embargo_lifts"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "year", "release_date", "runtime_minutes", "genres"]}),
