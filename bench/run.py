@@ -46,7 +46,7 @@ def log(message: str) -> None:
 
 def database_url(kind: str, size: int, postgres_url: str) -> str:
     if kind == "postgres":
-        return postgres_url
+        return f"{postgres_url}_{size}"  # one database per size, kept between runs
     return f"sqlite:///{RESULTS / f'catalogue-{size}.sqlite3'}"
 
 
@@ -86,19 +86,21 @@ def review_count(env: dict[str, str]) -> int | None:
 
 def prepare_database(kind: str, size: int, url: str) -> None:
     env = django_env(url)
-    if kind == "sqlite" and (RESULTS / f"catalogue-{size}.sqlite3").exists():
-        manage(env, "migrate", "--noinput", "-v0")  # a kept catalogue gets new indexes
-    if review_count(env) == size:
-        log(f"  reusing the catalogue of {size:,} reviews")
-        return
+    if kind == "sqlite":
+        kept = (RESULTS / f"catalogue-{size}.sqlite3").exists()
+    else:
+        kept = postgres_database_exists(url)
+    if kept:
+        manage(env, "migrate", "--noinput", "-v0")  # a kept catalogue gets new migrations
+        if review_count(env) == size:
+            log(f"  reusing the catalogue of {size:,} reviews")
+            return
     if kind == "sqlite":
         (RESULTS / f"catalogue-{size}.sqlite3").unlink(missing_ok=True)
     else:
         name = url.rsplit("/", 1)[1]
-        admin_url = url.rsplit("/", 1)[0] + "/postgres"
-        drop = f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-        for sql in (drop, f"CREATE DATABASE {name}"):
-            subprocess.run(["psql", admin_url, "-qc", sql], check=True, capture_output=True)
+        for sql in (f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}"):
+            psql(url, sql)
     manage(env, "migrate", "--noinput", "-v0")
     log("  " + manage(env, "generate_catalogue", "--reviews", str(size)).strip())
     if kind == "postgres":
@@ -108,6 +110,18 @@ def prepare_database(kind: str, size: int, url: str) -> None:
             "-c",
             "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')",
         )
+
+
+def psql(url: str, sql: str) -> str:
+    """Run one statement in the server's `postgres` database (to create or drop another)."""
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    done = subprocess.run(["psql", admin_url, "-Atqc", sql], check=True, capture_output=True)
+    return done.stdout.decode().strip()
+
+
+def postgres_database_exists(url: str) -> bool:
+    name = url.rsplit("/", 1)[1]
+    return psql(url, f"SELECT 1 FROM pg_database WHERE datname = '{name}'") == "1"
 
 
 def probe(url: str) -> dict:
