@@ -1,13 +1,15 @@
 """Full-text search helpers that know nothing of the apps: the index, query terms, excerpts.
 
-PostgreSQL does the ranking itself (a stored, weighted search vector with a GIN index); other
-databases (SQLite in development) use a plain index and the fallback in the querysets. The
-excerpts shown with results are made here, the same way on both.
+PostgreSQL does the ranking itself (a stored, weighted search vector with a GIN index); SQLite
+uses an FTS5 table (`SQLITE_FULLTEXT_TABLE`, created by a migration, kept in step by the
+models) to find the matches. The excerpts shown with results are made here, the same way on
+both.
 """
 
 from __future__ import annotations
 
 import re
+from html import unescape
 
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
@@ -18,6 +20,13 @@ SEARCH_CONFIG = "english"
 MAX_TERMS = 8
 EXCERPT_CHARS = 220
 _WORD = re.compile(r"\w[\w'’-]*", re.UNICODE)
+# A tag, its quoted attribute values may hold '>' (a Markdown link title "a > b").
+_TAG = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")
+
+# SQLite's full-text table: one row per review (rowid = the review's id) with the searched
+# text; unicode61 folds case and accents. See reviews/migrations/0012_review_fulltext_sqlite.py.
+SQLITE_FULLTEXT_TABLE = "review_fulltext"
+SQLITE_FULLTEXT_COLUMNS = ("headline", "film_title", "standfirst", "body")
 
 
 class SearchVectorIndex(GinIndex):
@@ -54,6 +63,23 @@ def search_terms(query: str) -> list[str]:
         if word and word not in terms:
             terms.append(word)
     return terms[:MAX_TERMS]
+
+
+def fts5_match(terms: list[str]) -> str:
+    """An FTS5 query matching rows that hold every term, each as a word or a word's start:
+    '"stranger"* AND "night"*' ("stranger" finds "strangers"). Each term is quoted, so a
+    reader's query is never FTS5 syntax; FTS5 splits "sci-fi" into the phrase "sci fi"."""
+    return " AND ".join('"' + term.replace('"', '""') + '"*' for term in terms)
+
+
+def plain_text(html: str) -> str:
+    """The text of the sanitised HTML we store (Review.body_html), tags removed, entities
+    decoded: what `unescape(strip_tags(html))` gives for it, at a fraction of the cost.
+
+    Only for our own sanitised HTML (nh3 output: every '<' in text is escaped as &lt;,
+    no comments), not for arbitrary markup.
+    """
+    return unescape(_TAG.sub("", html)) if html else ""
 
 
 def _stem(term: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import sys
-from html import unescape
 
 from django.conf import settings
 from django.core.cache import caches
@@ -14,12 +13,11 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerEr
 from django.shortcuts import get_object_or_404
 from django.template import loader
 from django.urls import reverse
-from django.utils.html import strip_tags
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import ListView
 
-from magazine.fulltext import contains_terms, excerpt, search_terms
+from magazine.fulltext import contains_terms, excerpt, plain_text, search_terms
 from reviews.models import Film, Genre, Review
 from reviews.selectors import (
     critics_search,
@@ -89,8 +87,9 @@ class SearchView(ListView):
     def get_queryset(self) -> QuerySet[Review]:
         self.query = self.request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
         self.terms = search_terms(self.query)
-        # Search results quote the passage that matched, so they need the body.
-        return Review.objects.published().for_listing().defer(None).search(self.query)
+        # Results quote the passage that matched: they need the rendered body (not the
+        # Markdown source, 3 KB a review the page never shows).
+        return Review.objects.published().for_listing().defer(None).defer("body").search(self.query)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -108,7 +107,8 @@ class SearchView(ListView):
 
 def search_result(review: Review, terms: list[str]) -> dict:
     """A review as a search result: where the words matched, and the passage that matched."""
-    body_text = unescape(strip_tags(review.body_html))
+    # plain_text, not Django's strip_tags: the same text, ~1 ms less per result.
+    body_text = plain_text(review.body_html)
     fields = [
         ("headline", review.headline),
         ("film title", review.film.title),

@@ -9,6 +9,11 @@ def _tag_changed(sender, **kwargs) -> None:
     content_changed()
 
 
+def _review_deleted(sender, instance, using, **kwargs) -> None:
+    """A deleted review leaves search at once (SQLite's FTS5 row; a no-op on PostgreSQL)."""
+    sender._default_manager.db_manager(using).forget_search_rows([instance.pk])
+
+
 class ReviewsConfig(AppConfig):
     name = "reviews"
     verbose_name = "Films and reviews"
@@ -37,3 +42,6 @@ class ReviewsConfig(AppConfig):
         )
         post_delete.connect(tallies.tag_deleted, sender=Tag, dispatch_uid="tally-tag-gone")
         post_delete.connect(tallies.genre_deleted, sender=Genre, dispatch_uid="tally-genre-del")
+        post_delete.connect(
+            _review_deleted, sender=self.get_model("Review"), dispatch_uid="reviews-search-delete"
+        )

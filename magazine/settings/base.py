@@ -129,9 +129,11 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Search uses PostgreSQL's full-text search when it is there; SQLite gets a fallback.
+# Search uses PostgreSQL's full-text search when it is there; SQLite its FTS5 table.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     INSTALLED_APPS.append("django.contrib.postgres")
+# SQLite's search index is not content: never dumped (reviews/routers.py).
+DATABASE_ROUTERS = ["reviews.routers.SearchIndexRouter"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
