@@ -20,12 +20,11 @@ from django.views.generic import ListView
 from magazine.fulltext import contains_terms, excerpt, plain_text, search_terms
 from reviews.models import Film, Genre, Review
 from reviews.selectors import (
-    critics_search,
     critics_with_review_counts,
     film_initials,
     film_years,
     genres_in_use,
-    people_search,
+    names_matching,
     tag_with_reviews,
     tags_in_use,
     with_review_counts,
@@ -98,10 +97,9 @@ class SearchView(ListView):
             query=self.query,
             terms=terms,
             results=[search_result(review, terms) for review in context["reviews"]],
-            films=list(Film.objects.search(self.query)[: self.names_shown]) if terms else [],
-            critics=list(critics_search(terms)[: self.names_shown]) if terms else [],
-            people=list(people_search(terms)[: self.names_shown]) if terms else [],
         )
+        names = names_matching(terms, self.names_shown)
+        context.update(films=names.films, critics=names.critics, people=names.people)
         return context
 
 

@@ -101,3 +101,36 @@ class TestSearchPage:
         # Reviews, films, critics, people and the page cache's next-publish lookup.
         with django_assert_max_num_queries(5):
             assert search(client, "lighthouse").status_code == 200
+
+
+class TestNamePanel:
+    """The films, critics and people matching a search are cached with the content
+    generation: a repeat search skips their queries, and any edit shows at once."""
+
+    def test_a_repeat_search_reads_the_names_from_the_cache(
+        self, client, django_assert_max_num_queries, settings
+    ):
+        settings.MAGAZINE_PAGE_CACHE_SECONDS = 0  # render the page each time
+        FilmFactory(title="The Lighthouse")
+        ReviewFactory(published=True, headline="Lighthouse keepers")
+        search(client, "lighthouse")
+        # Reviews and the page cache's next-publish lookup; no film, critic or people query.
+        with django_assert_max_num_queries(2):
+            response = search(client, "lighthouse")
+        assert [film.title for film in response.context["films"]] == ["The Lighthouse"]
+
+    def test_a_renamed_film_a_new_critic_and_a_new_person_show_at_once(self, client, settings):
+        settings.MAGAZINE_PAGE_CACHE_SECONDS = 0
+        film = FilmFactory(title="The Lighthouse")
+        assert [f.title for f in search(client, "lighthouse").context["films"]] == [
+            "The Lighthouse"
+        ]
+        film.title = "The Witch"
+        film.save()
+        CriticFactory(byline="Lighthouse Critic")
+        PersonFactory(name="Lighthouse Keeper")
+
+        response = search(client, "lighthouse")
+        assert response.context["films"] == []
+        assert [c.byline for c in response.context["critics"]] == ["Lighthouse Critic"]
+        assert "Lighthouse Keeper" in [p.name for p in response.context["people"]]
