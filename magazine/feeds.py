@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -13,7 +14,7 @@ from taggit.models import Tag
 
 from people.models import Critic
 from reviews.models import Film, Review
-from reviews.selectors import tag_with_reviews
+from reviews.selectors import TaggedReviewsNewestFirst, tag_with_reviews
 
 FEED_LENGTH = 20
 
@@ -143,8 +144,11 @@ class TagFeed(LatestReviewsFeed):
     def description(self, obj: Tag) -> str:
         return self.text(f"Reviews tagged “{obj.name}” from {settings.MAGAZINE_NAME}.")
 
-    def reviews(self, obj: Tag):
-        return super().reviews().filter(tags__slug=obj.slug)
+    def items(self, obj: Tag):
+        # Newest first from the (tag, publish time) index, as the tag page reads them.
+        reviews = TaggedReviewsNewestFirst(obj)[:FEED_LENGTH]
+        prefetch_related_objects(reviews, "tags")
+        return reviews
 
 
 class TagAtomFeed(TagFeed):

@@ -18,7 +18,7 @@ from taggit.models import Tag
 from people.models import Critic
 from reviews.models import Film, Review
 from reviews.selectors import critics_with_review_counts, tags_in_use
-from reviews.tallies import visible_film_total, visible_review_total
+from reviews.tallies import visible_critic_total, visible_film_total, visible_review_total
 
 PAGE_SIZE = 2000
 
@@ -96,7 +96,7 @@ class CriticSitemap(LargeSectionSitemap):
     priority = 0.5
 
     def item_count(self) -> int:
-        return self.items().count()  # one row per critic, from the stored tallies
+        return visible_critic_total()
 
     def items(self):
         published = Review.objects.published().filter(critic=OuterRef("pk"))

@@ -20,6 +20,7 @@ from django.views.generic import ListView
 from magazine.fulltext import contains_terms, excerpt, plain_text, search_terms
 from reviews.models import Film, Genre, Review
 from reviews.selectors import (
+    TaggedReviewsNewestFirst,
     critics_with_review_counts,
     film_initials,
     film_years,
@@ -141,13 +142,11 @@ class TagDetailView(ListView):
     paginate_by = 20
     paginator_class = UncountedPaginator
 
-    def get_queryset(self) -> QuerySet[Review]:
+    def get_queryset(self) -> TaggedReviewsNewestFirst:
         self.tag = tag_with_reviews(self.kwargs["slug"])
         if self.tag is None:
             raise Http404("No published reviews carry this tag.")
-        return (
-            Review.objects.published().for_listing().filter(tags__slug=self.tag.slug).latest_first()
-        )
+        return TaggedReviewsNewestFirst(self.tag)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(tag=self.tag, **kwargs)

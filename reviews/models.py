@@ -637,6 +637,12 @@ class TaggedReview(ChangesReaderPages, TaggedItemBase):
     content_object = models.ForeignKey(
         "Review", on_delete=models.CASCADE, related_name="tagged_items"
     )
+    # Derived, kept by reviews.tallies: the review's publish time while it is published (else
+    # empty), so a topic page reads its newest reviews from the (tag, time) index instead of
+    # joining and sorting all of the topic's reviews (1,100 at 100,000 reviews).
+    review_published_at = models.DateTimeField(
+        null=True, blank=True, editable=False, serialize=False
+    )
 
     objects = TaggedReviewManager()
     natural_key_fields = ("content_object__slug", "tag__name")
@@ -644,6 +650,11 @@ class TaggedReview(ChangesReaderPages, TaggedItemBase):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_review_tag")
+        ]
+        indexes = [
+            models.Index(
+                fields=["tag", "review_published_at", "content_object"], name="tag_newest_reviews"
+            )
         ]
 
     def natural_key(self) -> tuple[str, str]:

@@ -28,6 +28,7 @@ from .models import (
     NewReviewAutosave,
     Review,
     ReviewRevision,
+    TaggedReview,
     TagTally,
 )
 
@@ -101,6 +102,32 @@ def tag_with_reviews(slug: str, now: datetime.datetime | None = None) -> Tag | N
         return None
     tag.review_count = tag.stored_count - tallies.not_yet_live(now).by_tag[tag.pk]
     return tag if tag.review_count > 0 else None
+
+
+class TaggedReviewsNewestFirst:
+    """A topic's published reviews, newest first, for a paginator to slice.
+
+    A slice reads the page's review ids from the (tag, publish time) index of the taggings
+    (their copy of the publish time, kept by reviews.tallies), then those reviews, each
+    checked again with `is_published`, which stays the rule of what readers see. Joining and
+    sorting every review of a topic instead took 12-23 ms at 100,000 reviews.
+    """
+
+    def __init__(self, tag: Tag, now: datetime.datetime | None = None):
+        self.tag = tag
+        self.now = now or timezone.now()
+
+    def __getitem__(self, window: slice) -> list[Review]:
+        ids = list(
+            TaggedReview.objects.filter(tag=self.tag, review_published_at__lte=self.now)
+            .order_by("-review_published_at", "-content_object")
+            .values_list("content_object", flat=True)[window]
+        )
+        # By primary key alone, then `is_published` (the same rule as `published()`): with
+        # the visibility conditions in the query, SQLite walks the whole (state, publish_at)
+        # index instead of looking up 21 ids (15 ms at 100,000 reviews).
+        found = Review.objects.for_listing().in_bulk(ids)
+        return [found[pk] for pk in ids if pk in found and found[pk].is_published]
 
 
 def genres_in_use(now: datetime.datetime | None = None) -> list[Genre]:

@@ -125,6 +125,19 @@ def _locked(model, ids: Iterable[int] | None, using: str):
     return rows
 
 
+def refresh_tag_times(review_ids: Iterable[int] | None, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Copy these reviews' publish time (empty unless published) onto their taggings
+    (None: every tagging), which the topic pages read newest first."""
+    taggings = TaggedReview.objects.using(using)
+    if review_ids is not None:
+        ids = [pk for pk in review_ids if pk is not None]
+        if not ids:
+            return
+        taggings = taggings.filter(content_object__in=ids)
+    published = Review.objects.using(using).filter(pk=OuterRef("content_object"), state=PUBLISHED)
+    taggings.update(review_published_at=Subquery(published.values("publish_at")[:1]))
+
+
 def _upsert(model, key: str, counts: dict[int, int], using: str) -> None:
     if counts:
         model.objects.using(using).bulk_create(
@@ -182,19 +195,8 @@ def refresh_all_tallies(using: str = DEFAULT_DB_ALIAS) -> None:
         refresh_film_tallies(None, using, facets=False)
         refresh_critic_tallies(None, using)
         refresh_tag_tallies(None, using)
+        refresh_tag_times(None, using)
         refresh_film_facets(using)
-
-
-def refresh_for_reviews(review_ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> None:
-    """Recount the films, critics and tags of these reviews (after a bulk write of them)."""
-    ids = list(review_ids)
-    if not ids:
-        return
-    rows = Review.objects.using(using).filter(pk__in=ids).values_list("film_id", "critic_id")
-    refresh_film_tallies((film for film, _ in rows), using)
-    refresh_critic_tallies((critic for _, critic in rows), using)
-    tags = TaggedReview.objects.using(using).filter(content_object__in=ids)
-    refresh_tag_tallies(tags.values_list("tag_id", flat=True), using)
 
 
 # Signal receivers (connected in ReviewsConfig.ready) ----------------------------------------
@@ -220,6 +222,7 @@ def review_saved(sender, instance: Review, created: bool, raw: bool = False, **k
     refresh_critic_tallies(critic_ids)
     if not created:
         refresh_tag_tallies(instance.tagged_items.values_list("tag_id", flat=True))
+        refresh_tag_times([instance.pk])
 
 
 def review_deleted(sender, instance: Review, **kwargs) -> None:
@@ -227,9 +230,17 @@ def review_deleted(sender, instance: Review, **kwargs) -> None:
     refresh_critic_tallies([instance.critic_id])
 
 
-def tagging_changed(sender, instance: TaggedReview, raw: bool = False, **kwargs) -> None:
-    if not raw:
-        refresh_tag_tallies([instance.tag_id])
+def tagging_changed(
+    sender, instance: TaggedReview, raw: bool = False, created: bool = False, **kwargs
+) -> None:
+    if raw:
+        return
+    refresh_tag_tallies([instance.tag_id])
+    if created:
+        published = Review.objects.filter(pk=instance.content_object_id, state=PUBLISHED)
+        at = published.values_list("publish_at", flat=True).first()
+        TaggedReview.objects.filter(pk=instance.pk).update(review_published_at=at)
+        instance.review_published_at = at
 
 
 def _is_reviewed(film_id: int) -> bool:
@@ -339,6 +350,15 @@ def visible_review_total(now: datetime.datetime | None = None) -> int:
     """How many reviews readers can see: the critics' tallies less the scheduled reviews."""
     stored = CriticTally.objects.aggregate(n=Coalesce(Sum("published_reviews"), Value(0)))["n"]
     return stored - not_yet_live(now).reviews
+
+
+def visible_critic_total(now: datetime.datetime | None = None) -> int:
+    """How many critics have a review readers can see."""
+    scheduled = not_yet_live(now).by_critic
+    stored = CriticTally.objects.filter(published_reviews__gt=0).values_list(
+        "critic_id", "published_reviews"
+    )
+    return sum(1 for pk, n in stored if n > scheduled[pk])
 
 
 def visible_film_total(now: datetime.datetime | None = None) -> int:

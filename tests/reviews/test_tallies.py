@@ -49,6 +49,7 @@ def stored() -> dict:
             for kind, value, n in FilmFacet.objects.values_list("kind", "value", "films")
             if n
         },
+        "tag times": dict(TaggedReview.objects.values_list("pk", "review_published_at")),
     }
 
 
@@ -71,6 +72,12 @@ def recounted() -> dict:
         "critics": dict(Counter(published.values_list("critic", flat=True))),
         "tags": dict(Counter(tagged.values_list("tag", flat=True))),
         "facets": dict(facets),
+        "tag times": {
+            tagging.pk: tagging.content_object.publish_at
+            if tagging.content_object.state == Review.State.PUBLISHED
+            else None
+            for tagging in TaggedReview.objects.select_related("content_object")
+        },
     }
 
 
@@ -106,6 +113,9 @@ def test_every_kind_of_write_keeps_the_tallies_equal_to_a_recount(editor):
     check("tags removed and added")
     Tag.objects.get(name="loneliness").delete()
     check("a tag deleted")
+    review.publish_at = review.publish_at - datetime.timedelta(days=2)
+    review.save()
+    check("its publish time moved")
     other_film.genres.add(comedy)
     drama.films.add(other_film)
     check("genres added from either side")
@@ -117,8 +127,11 @@ def test_every_kind_of_write_keeps_the_tallies_equal_to_a_recount(editor):
     check("genres cleared")
     Review.objects.filter(pk=review.pk).delete()
     check("deleted with a queryset delete")
-    assert stored() == recounted() == {"films": {}, "critics": {}, "tags": {}, "facets": {}}
-    assert len(checks) == 12
+    assert stored() == recounted()
+    counts = {name: figures for name, figures in stored().items() if name != "tag times"}
+    assert counts == {"films": {}, "critics": {}, "tags": {}, "facets": {}}
+    assert set(stored()["tag times"].values()) == {None}  # only the draft's tagging is left
+    assert len(checks) == 13
 
 
 def test_saving_a_stale_copy_of_a_film_keeps_its_tally():
@@ -316,3 +329,25 @@ def test_the_migration_and_the_command_count_what_the_writes_keep():
 class _SchemaEditor:
     class connection:  # noqa: N801 - what RunPython passes: schema_editor.connection.alias
         alias = "default"
+
+
+def test_a_topic_page_lists_its_visible_reviews_newest_first_across_pages(client, settings):
+    settings.MAGAZINE_PAGE_CACHE_SECONDS = 0
+    with time_machine.travel(NOW, tick=False):
+        days = [ReviewFactory(published=True, tags=["grief"]) for _ in range(23)]
+        for age, review in enumerate(days):
+            review.publish_at = NOW - datetime.timedelta(days=age + 1)
+            review.save()
+        ReviewFactory(tags=["grief"], headline="A draft about grief")
+        later = ReviewFactory(
+            state=Review.State.PUBLISHED, publish_at=PUBLISH_AT, tags=["grief"], headline="Later"
+        )
+        first = client.get("/tags/grief/")
+        second = client.get("/tags/grief/?page=2")
+    assert [r.pk for r in first.context["reviews"]] == [r.pk for r in days[:20]]
+    assert [r.pk for r in second.context["reviews"]] == [r.pk for r in days[20:]]
+    assert "23 reviews" in first.text
+    assert "A draft about grief" not in first.text + second.text
+    with time_machine.travel(PUBLISH_AT, tick=False):
+        newest = client.get("/tags/grief/").context["reviews"][0]
+    assert newest.pk == later.pk
