@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
@@ -78,6 +79,35 @@ class ChangesReaderPages(models.Model):
         result = super().delete(*args, **kwargs)
         content_changed()
         return result
+
+
+def kept_until(
+    name: str,
+    generation: str,
+    now: datetime.datetime,
+    compute: Callable[[], tuple[Any, datetime.datetime | None]],
+) -> Any:
+    """A value derived from the content and the clock (e.g. the schedule), worked out once per
+    content generation and again once `now` reaches the moment it stops being true.
+
+    `compute()` returns (value, until): until is when the value stops holding (None: while
+    the content does not change). Kept in each process's default cache; the generation in the
+    key makes any content change a miss. Redis expires by its own clock, so the entry carries
+    its own moments and is checked against the application's clock (tests travel in time).
+    """
+    cache = caches["default"]
+    key = f"{name}:{generation}"
+    found = cache.get(key)
+    if found is not None:
+        value, as_of, until = found
+        if as_of <= now and (until is None or until > now):
+            return value
+    value, until = compute()
+    timeout = max(settings.MAGAZINE_PAGE_CACHE_SECONDS, settings.MAGAZINE_FRAGMENT_CACHE_SECONDS)
+    if until is not None:
+        timeout = min(timeout, int((until - now).total_seconds()) + 1)
+    cache.set(key, (value, now, until), max(1, timeout))
+    return value
 
 
 def next_local_midnight(now: datetime.datetime) -> datetime.datetime:

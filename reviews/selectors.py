@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from taggit.models import Tag
 
-from magazine.freshness import current_generation
+from magazine.freshness import current_generation, kept_until
 from people.models import Critic, Person
 
 from . import tallies, workflow
@@ -37,19 +37,14 @@ def next_publish_at_in(generation: str, now: datetime.datetime) -> datetime.date
     """When the next scheduled review goes live, looked up once per content generation.
 
     The schedule only changes when content does (which replaces the generation), so this is
-    cached under the generation, and looked up again once the time it names has passed.
+    kept under the generation, and looked up again once the time it names has passed.
     """
-    cache = caches["default"]
-    key = f"schedule:next-publish:{generation}"
-    found = cache.get(key)
-    if found is not None and (found[0] is None or found[0] > now):
-        return found[0]
-    next_publish = Review.objects.next_publish_at(now)
-    timeout = max(settings.MAGAZINE_PAGE_CACHE_SECONDS, settings.MAGAZINE_FRAGMENT_CACHE_SECONDS)
-    if next_publish is not None:
-        timeout = min(timeout, max(1, int((next_publish - now).total_seconds())))
-    cache.set(key, (next_publish,), max(1, timeout))
-    return next_publish
+
+    def lookup():
+        next_publish = Review.objects.next_publish_at(now)
+        return next_publish, next_publish
+
+    return kept_until("schedule:next-publish", generation, now, lookup)
 
 
 def critics_with_review_counts(

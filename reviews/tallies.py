@@ -30,15 +30,13 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Count, Min, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Substr, Upper
 from django.utils import timezone
 from taggit.models import Tag
 
-from magazine.freshness import current_generation
+from magazine.freshness import current_generation, kept_until
 from people.models import Critic
 
 from .models import CriticTally, Film, FilmFacet, Review, TaggedReview, TagTally
@@ -279,7 +277,6 @@ class NotYetLive:
     """What the stored tallies include that readers cannot see yet: the scheduled reviews
     (published, with a publish time still ahead), at one moment and until `until`."""
 
-    as_of: datetime.datetime
     until: datetime.datetime | None
     reviews: int = 0
     by_film: Counter = field(default_factory=Counter)
@@ -294,25 +291,19 @@ def not_yet_live(now: datetime.datetime | None = None) -> NotYetLive:
     """The scheduled reviews, looked up once per content generation and again once the next
     of them has gone live (the schedule only changes when content does)."""
     now = now or timezone.now()
-    cache = caches["default"]
-    key = f"tallies:not-yet-live:{current_generation()}"
-    found = cache.get(key)
-    if found is not None and found.as_of <= now and (found.until is None or found.until > now):
-        return found
-    found = _not_yet_live(now)
-    timeout = max(settings.MAGAZINE_PAGE_CACHE_SECONDS, settings.MAGAZINE_FRAGMENT_CACHE_SECONDS)
-    if found.until is not None:
-        timeout = min(timeout, int((found.until - now).total_seconds()) + 1)
-    if timeout > 0:
-        cache.set(key, found, timeout)
-    return found
+
+    def lookup():
+        found = _not_yet_live(now)
+        return found, found.until
+
+    return kept_until("tallies:not-yet-live", current_generation(), now, lookup)
 
 
 def _not_yet_live(now: datetime.datetime) -> NotYetLive:
     scheduled = Review.objects.scheduled(now).order_by()
     rows = list(scheduled.values_list("film_id", "critic_id", "publish_at"))
     if not rows:
-        return NotYetLive(as_of=now, until=None)
+        return NotYetLive(until=None)
     tags = TaggedReview.objects.filter(
         content_object__state=PUBLISHED, content_object__publish_at__gt=now
     ).values_list("tag_id", flat=True)
@@ -327,7 +318,6 @@ def _not_yet_live(now: datetime.datetime) -> NotYetLive:
     for genre_id in genres.values_list("genre_id", flat=True):
         by_facet[FilmFacet.Kind.GENRE, str(genre_id)] += 1
     return NotYetLive(
-        as_of=now,
         until=min(at for _, _, at in rows),
         reviews=len(rows),
         by_film=Counter(film for film, _, _ in rows),
