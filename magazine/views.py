@@ -31,6 +31,7 @@ from reviews.selectors import (
     with_review_counts,
 )
 
+from .cards import critic_cards
 from .middleware import DATABASE_UNAVAILABLE, database_unavailable_response
 from .pagination import UncountedPaginator
 
@@ -216,13 +217,21 @@ class GenreDetailView(ListView):
 
 
 class CriticIndexView(ListView):
+    """Active critics by byline, each as a card kept under the content generation: the page
+    reads (pk, count) rows and renders only the cards the cache does not hold."""
+
     template_name = "magazine/critic_list.html"
-    context_object_name = "critics"
+    context_object_name = "critic_rows"
     paginate_by = 50
     paginator_class = UncountedPaginator
 
     def get_queryset(self):
-        return critics_with_review_counts()
+        return critics_with_review_counts().values_list("pk", "review_count")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["critic_cards"] = critic_cards(context["critic_rows"])
+        return context
 
 
 @require_GET
