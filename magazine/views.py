@@ -20,6 +20,7 @@ from django.views.generic import ListView
 from magazine.fulltext import contains_terms, excerpt, plain_text, search_terms
 from reviews.models import Film, Genre, Review
 from reviews.selectors import (
+    SearchResults,
     TaggedReviewsNewestFirst,
     critics_with_review_counts,
     film_initials,
@@ -85,12 +86,10 @@ class SearchView(ListView):
     paginator_class = UncountedPaginator
     names_shown = 8
 
-    def get_queryset(self) -> QuerySet[Review]:
+    def get_queryset(self) -> SearchResults:
         self.query = self.request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
         self.terms = search_terms(self.query)
-        # Results quote the passage that matched: they need the rendered body (not the
-        # Markdown source, 3 KB a review the page never shows).
-        return Review.objects.published().for_listing().defer(None).defer("body").search(self.query)
+        return SearchResults(self.query)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from magazine.freshness import current_generation, kept_until
+from magazine.fulltext import search_terms
 from people.models import Critic, Person
 
 from . import tallies, workflow
@@ -123,6 +124,40 @@ class TaggedReviewsNewestFirst:
         # index instead of looking up 21 ids (15 ms at 100,000 reviews).
         found = Review.objects.for_listing().in_bulk(ids)
         return [found[pk] for pk in ids if pk in found and found[pk].is_published]
+
+
+class SearchResults:
+    """Published reviews matching a query, best first (`ReviewQuerySet.search`), for a
+    paginator to slice.
+
+    A slice ranks the candidates in a narrow query (review ids and ranks only), then reads
+    that page's reviews by id, each checked again with `is_published`. Ranking the full
+    rows joined their films and critics for all 200 candidates to show ten: 2.5 ms of
+    PostgreSQL's 9 per search at 100,000 reviews.
+    """
+
+    def __init__(self, query: str, now: datetime.datetime | None = None):
+        self.query = query
+        self.now = now or timezone.now()
+
+    def __getitem__(self, window: slice) -> list[Review]:
+        if not search_terms(self.query):
+            return []
+        ranked = list(
+            Review.objects.published(self.now).search(self.query).values_list("pk", "rank")[window]
+        )
+        # Results quote the passage that matched: they need the rendered body (not the
+        # Markdown source, 3 KB a review the page never shows).
+        found = (
+            Review.objects.for_listing().defer(None).defer("body").in_bulk([pk for pk, _ in ranked])
+        )
+        results = []
+        for pk, rank in ranked:
+            review = found.get(pk)
+            if review is not None and review.is_published:
+                review.rank = rank
+                results.append(review)
+        return results
 
 
 def genres_in_use(now: datetime.datetime | None = None) -> list[Genre]:

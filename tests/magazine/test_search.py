@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from reviews.models import Review
+from reviews.selectors import SearchResults
 from tests.factories import CriticFactory, FilmFactory, PersonFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,6 +15,22 @@ def search(client, query: str, **params):
 
 
 class TestRanking:
+    def test_pages_of_results_follow_the_ranking_with_each_rank(self):
+        for number in range(5):
+            ReviewFactory(published=True, headline=f"Lighthouse {number}", body="Waves.")
+            ReviewFactory(published=True, headline=f"Storm {number}", body="A lighthouse.")
+        ReviewFactory(headline="Lighthouse draft")
+        ranked = list(Review.objects.published().search("lighthouse"))
+        results = SearchResults("lighthouse")
+
+        pages = [results[0:4], results[4:8], results[8:12]]
+
+        assert [review for page in pages for review in page] == ranked
+        assert [len(page) for page in pages] == [4, 4, 2]
+        assert [r.rank for r in pages[0]] == [r.rank for r in ranked[:4]]
+        assert pages[0][0].rank > pages[2][-1].rank
+        assert SearchResults("  ")[0:10] == []
+
     def test_headline_and_film_title_outrank_standfirst_and_body(self, client):
         in_body = ReviewFactory(
             published=True, headline="A quiet film", body="A tale of lighthouse keepers."
@@ -98,8 +115,9 @@ class TestSearchPage:
     def test_query_budget_does_not_grow_with_results(self, client, django_assert_max_num_queries):
         for number in range(25):
             ReviewFactory(published=True, headline=f"Lighthouse {number}")
-        # Reviews, films, critics, people and the page cache's next-publish lookup.
-        with django_assert_max_num_queries(5):
+        # Ranked review ids, those reviews, films, critics, people and the page cache's
+        # next-publish lookup.
+        with django_assert_max_num_queries(6):
             assert search(client, "lighthouse").status_code == 200
 
 
@@ -114,8 +132,9 @@ class TestNamePanel:
         FilmFactory(title="The Lighthouse")
         ReviewFactory(published=True, headline="Lighthouse keepers")
         search(client, "lighthouse")
-        # Reviews and the page cache's next-publish lookup; no film, critic or people query.
-        with django_assert_max_num_queries(2):
+        # Ranked review ids, those reviews and the page cache's next-publish lookup; no
+        # film, critic or people query.
+        with django_assert_max_num_queries(3):
             response = search(client, "lighthouse")
         assert [film.title for film in response.context["films"]] == ["The Lighthouse"]
 
