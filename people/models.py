@@ -7,11 +7,11 @@ from django.conf import settings
 from django.contrib.postgres.indexes import OpClass
 from django.db import models
 from django.db.models.functions import Upper
-from django.urls import reverse
 
 from magazine.freshness import ChangesReaderPages
 from magazine.fulltext import NameTrigramIndex
 from magazine.images import CheckedImageField
+from magazine.links import slug_url
 from magazine.timestamps import TimestampedModel
 
 
@@ -58,7 +58,7 @@ class Person(ChangesReaderPages, TimestampedModel):
         return (self.slug,)
 
     def get_absolute_url(self) -> str:
-        return reverse("reviews:person_detail", kwargs={"slug": self.slug})
+        return slug_url("reviews:person_detail", self.slug)
 
 
 class CriticQuerySet(models.QuerySet):
@@ -129,7 +129,7 @@ class Critic(ChangesReaderPages, TimestampedModel):
     natural_key.dependencies = ["people.person"]
 
     def get_absolute_url(self) -> str:
-        return reverse("reviews:critic_detail", kwargs={"slug": self.slug})
+        return slug_url("reviews:critic_detail", self.slug)
 
     @property
     def affiliation_list(self) -> list[str]:

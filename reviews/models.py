@@ -22,7 +22,6 @@ from django.db import connections, models
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Upper
-from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
@@ -37,6 +36,7 @@ from magazine.fulltext import (
     search_terms,
 )
 from magazine.images import CheckedImageField
+from magazine.links import slug_url
 from magazine.text import render_markdown, word_count
 from magazine.timestamps import TimestampedModel
 from magazine.zones import describe_moment_for_desk, desk_time_zone, validate_time_zone, zone
@@ -202,7 +202,7 @@ class Film(ChangesReaderPages, TimestampedModel):
         return (self.slug,)
 
     def get_absolute_url(self) -> str:
-        return reverse("reviews:film_detail", kwargs={"slug": self.slug})
+        return slug_url("reviews:film_detail", self.slug)
 
     def clean(self) -> None:
         if self.source_author and not self.source_title:
@@ -784,7 +784,7 @@ class Review(ChangesReaderPages, TimestampedModel):
     natural_key.dependencies = ["reviews.film", "people.critic"]
 
     def get_absolute_url(self) -> str:
-        return reverse("reviews:review_detail", kwargs={"slug": self.slug})
+        return slug_url("reviews:review_detail", self.slug)
 
     @property
     def is_published(self) -> bool:
