@@ -8,6 +8,7 @@ both.
 
 from __future__ import annotations
 
+import functools
 import re
 from html import unescape
 
@@ -88,6 +89,12 @@ def _stem(term: str) -> str:
 
 
 def term_pattern(terms: list[str]) -> re.Pattern | None:
+    """A pattern finding any of the terms' stems at a word's start (None without terms)."""
+    return _term_pattern(tuple(terms))
+
+
+@functools.lru_cache(maxsize=256)  # a results page asks for it ~60 times
+def _term_pattern(terms: tuple[str, ...]) -> re.Pattern | None:
     stems = sorted({_stem(term) for term in terms}, key=len, reverse=True)
     if not stems:
         return None
