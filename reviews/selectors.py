@@ -30,7 +30,6 @@ from .models import (
     Review,
     ReviewRevision,
     TaggedReview,
-    TagTally,
 )
 
 
@@ -71,13 +70,11 @@ def critics_with_review_counts(
 def tags_in_use(now: datetime.datetime | None = None) -> QuerySet[Tag]:
     """Tags on at least one published review, by name, each with `stored_count` (its stored
     tally, scheduled reviews included: pass the page through `with_review_counts`)."""
-    hidden = tallies.fully_scheduled(TagTally, tallies.not_yet_live(now).by_tag)
-    return (
-        Tag.objects.filter(review_tally__published_reviews__gt=0)
-        .exclude(pk__in=hidden)
-        .annotate(stored_count=F("review_tally__published_reviews"))
-        .order_by("name")
-    )
+    tags = Tag.objects.filter(review_tally__published_reviews__gt=0)
+    hidden = tallies.not_yet_live(now).hidden_tags
+    if hidden:
+        tags = tags.exclude(pk__in=sorted(hidden))
+    return tags.annotate(stored_count=F("review_tally__published_reviews")).order_by("name")
 
 
 def with_review_counts(tags: Iterable[Tag], now: datetime.datetime | None = None) -> list[Tag]:
