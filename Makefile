@@ -85,7 +85,7 @@ bench: install
 
 bench-quick: install
 	@command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install -y wrk"; exit 1; }
-	$(PY) bench/run.py --reviews 200 2000 --duration 1 $(BENCH_ARGS)
+	$(PY) bench/run.py --reviews 200 2000 --duration 1 --rounds 1 $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .ruff_cache node_modules test-artifacts

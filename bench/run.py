@@ -5,11 +5,13 @@ page with wrk on loopback, against two baselines measured in the same run.
 
 For each catalogue size it fills a database (generate_catalogue; SQLite files are kept in
 bench-results/ and reused), then runs every page twice: with the page cache off ("cold":
-every request renders) and on ("warm"). It prints, per page, requests/s, p50/p99 latency,
-queries per request, server CPU ms per request (the workers' CPU time before and after the
-run, divided by the requests) and the ratio to the framework floor; with two sizes, the ratio
-of each page's p50 at the largest size to its p50 at the smallest. Results go to
-bench-results/bench-<time>.json and .png, and bench-results/latest.json.
+every request renders) and on ("warm"), each page at every size back to back (one gunicorn
+per size), so a drift in the machine's speed does not show as a difference between sizes.
+It prints, per page, requests/s, p50/p99 latency, queries per request, server CPU ms per
+request (the workers' CPU time before and after the run, divided by the requests) and the
+ratio to the framework floor; with two sizes, the ratio of each page's p50 at the largest
+size to its p50 at the smallest. Results go to bench-results/bench-<time>.json and .png, and
+bench-results/latest.json.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import os
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -57,8 +60,8 @@ def django_env(url: str, **extra: str) -> dict[str, str]:
         DATABASE_URL=url,
         STATIC_ROOT=str(RESULTS / "static"),
         SHARED_CACHE_DIR=str(RESULTS / "shared-cache"),
-        **extra,
     )
+    env.update(extra)
     return env
 
 
@@ -149,10 +152,18 @@ class Server:
     """gunicorn with 2 sync workers on loopback; stopped by `stop()` or on exit."""
 
     def __init__(
-        self, url: str, port: int, page_cache_seconds: int, parts_seconds: int, floor_bytes: int
+        self,
+        url: str,
+        port: int,
+        page_cache_seconds: int,
+        parts_seconds: int,
+        floor_bytes: int,
+        *,
+        size: int,
     ) -> None:
         env = django_env(
             url,
+            SHARED_CACHE_DIR=str(RESULTS / f"shared-cache-{size}"),
             PAGE_CACHE_SECONDS=str(page_cache_seconds),
             FRAGMENT_CACHE_SECONDS=str(parts_seconds),
             MAGAZINE_BENCH_FLOOR_BYTES=str(floor_bytes),
@@ -228,13 +239,17 @@ def check_status(server: Server, path: str, cookie: str | None) -> None:
         raise SystemExit(f"{path} answered {status} under gunicorn")
 
 
-def run_wrk(server: Server, path: str, duration: int, cookie: str | None) -> dict:
+def run_wrk(
+    server: Server, path: str, duration: int, cookie: str | None, *, warm_up: bool = True
+) -> dict:
     check_status(server, path, cookie)
     command = [WRK, "-t2", "-c4", f"-d{duration}s", "--latency", "--timeout", "30s"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
-    # Warm up: connections, template cache, page cache, the database's own caches.
-    subprocess.run([*command[:3], "-d1s", *command[4:], server.base + path], capture_output=True)
+    if warm_up:  # connections, template cache, page cache, the database's own caches
+        subprocess.run(
+            [*command[:3], "-d1s", *command[4:], server.base + path], capture_output=True
+        )
     cpu_before = server.cpu_seconds()
     output = subprocess.run(
         [*command, server.base + path], capture_output=True, text=True, check=True
@@ -256,20 +271,52 @@ def run_wrk(server: Server, path: str, duration: int, cookie: str | None) -> dic
     }
 
 
-def bench_size(args: argparse.Namespace, size: int) -> dict:
+def prepare_size(args: argparse.Namespace, size: int) -> dict:
+    """Fill (or reuse) the catalogue of this size and probe it: its pages and sample objects."""
     log(f"== {size:,} reviews ({args.database})")
     url = database_url(args.database, size, args.postgres_url)
     prepare_database(args.database, size, url)
     info = probe(url)
     review = next(page for page in info["pages"] if page["name"] == "review")
     floor_bytes = review["bytes"]
-    static_file = RESULTS / "static" / "bench" / "floor.html"
+    static_file = RESULTS / "static" / STATIC_PATH.format(size=size).removeprefix("/static/")
     static_file.parent.mkdir(parents=True, exist_ok=True)
     static_file.write_bytes(
         (b"<!doctype html><title>floor</title>" + b"x" * floor_bytes)[:floor_bytes]
     )
+    return {"url": url, "info": info, "floor_bytes": floor_bytes}
 
-    result = {"reviews": info["reviews"], "samples": info["samples"], "phases": {}}
+
+def combine(runs: list[dict]) -> dict:
+    """Several wrk runs of one page as one: the median of their p50s and p99s, requests/s and
+    CPU per request over all of them, every error."""
+    served = [run for run in runs if run["requests"]]
+    requests = sum(run["requests"] for run in served)
+    if not requests:
+        return {**runs[0], "errors": sum(run["errors"] for run in runs)}
+    return {
+        "requests": requests,
+        "rps": statistics.mean(run["rps"] for run in served),
+        "p50_ms": statistics.median(run["p50_ms"] for run in served),
+        "p99_ms": statistics.median(run["p99_ms"] for run in served),
+        "cpu_ms": sum(run["cpu_ms"] * run["requests"] for run in served) / requests,
+        "errors": sum(run["errors"] for run in runs),
+        "rounds": len(runs),
+    }
+
+
+def bench_sizes(args: argparse.Namespace, prepared: dict[int, dict]) -> dict[str, dict]:
+    """Every page at every size, the sizes measured back to back for each page.
+
+    One gunicorn per size runs through each phase (an idle one costs no CPU). Measuring a
+    page at 1,000 and then at once at 100,000 reviews keeps the ratio of the two p50s clear
+    of the machine's own drift: on a shared machine the same page's CPU moved by up to 40%
+    between two phases run minutes apart.
+    """
+    results = {
+        str(size): {"reviews": p["info"]["reviews"], "samples": p["info"]["samples"], "phases": {}}
+        for size, p in prepared.items()
+    }
     # uncached: nothing cached (the first reader after a change), only for pages built from
     # cached parts (for the others it is the same as cold); cold: the page cache off, the
     # parts cache on; warm: the normal configuration.
@@ -278,55 +325,96 @@ def bench_size(args: argparse.Namespace, size: int) -> dict:
         ("cold", 0, 3600),
         ("warm", 600, 3600),
     ):
-        pages = [
-            page
-            for page in info["pages"]
-            if (phase != "uncached" or page["parts"]) and (phase != "warm" or not page["staff"])
-        ]
-        server = Server(url, args.port, page_seconds, parts_seconds, floor_bytes)
+        servers: dict[int, Server] = {}
         try:
-            rows = {
-                "floor": {
-                    **run_wrk(server, FLOOR_PATH, args.duration, None),
-                    "queries": 0,
-                    "bytes": floor_bytes,
-                    "path": FLOOR_PATH,
-                },
-                "static": {
-                    **run_wrk(server, STATIC_PATH, args.duration, None),
-                    "queries": 0,
-                    "bytes": floor_bytes,
-                    "path": STATIC_PATH,
-                },
-            }
-            for page in pages:
-                if page["status"] != 200:
-                    raise SystemExit(f"{page['name']} {page['path']} answered {page['status']}")
-                # staff never get cached pages (warm is the same as cold), so warm skips them
-                cookie = info["session_cookie"] if page["staff"] else None
-                measured = run_wrk(server, page["path"], args.duration, cookie)
-                rows[page["name"]] = {
-                    **measured,
-                    "queries": page[f"queries_{phase}"],
-                    "bytes": page["bytes"],
-                    "path": page["path"],
-                }
-                if not measured["requests"]:
-                    log(f"  {phase:8} {page['name']:17} no request finished in {args.duration} s")
-                    rows[page["name"]] = {**measured, "queries": page[f"queries_{phase}"]}
-                    continue
-                log(
-                    f"  {phase:8} {page['name']:17} {measured['rps']:8.0f} req/s  "
-                    f"{measured['cpu_ms']:.2f} ms CPU  {measured['p50_ms']:.2f} ms p50"
+            for offset, (size, p) in enumerate(prepared.items()):
+                servers[size] = Server(
+                    p["url"],
+                    args.port + offset,
+                    page_seconds,
+                    parts_seconds,
+                    p["floor_bytes"],
+                    size=size,
                 )
+            rows: dict[int, dict] = {size: {} for size in prepared}
+            for size, p in prepared.items():
+                rows[size]["floor"] = {
+                    **run_wrk(servers[size], FLOOR_PATH, args.duration, None),
+                    "queries": 0,
+                    "bytes": p["floor_bytes"],
+                    "path": FLOOR_PATH,
+                }
+            for size, p in prepared.items():
+                static_path = STATIC_PATH.format(size=size)
+                rows[size]["static"] = {
+                    **run_wrk(servers[size], static_path, args.duration, None),
+                    "queries": 0,
+                    "bytes": p["floor_bytes"],
+                    "path": static_path,
+                }
+            names = [
+                page["name"]
+                for page in next(iter(prepared.values()))["info"]["pages"]
+                if (phase != "uncached" or page["parts"]) and (phase != "warm" or not page["staff"])
+            ]
+            for name in names:
+                page_at = {
+                    size: next(page for page in p["info"]["pages"] if page["name"] == name)
+                    for size, p in prepared.items()
+                }
+                for page in page_at.values():
+                    if page["status"] != 200:
+                        raise SystemExit(f"{name} {page['path']} answered {page['status']}")
+                runs: dict[int, list[dict]] = {size: [] for size in prepared}
+                floors: dict[int, list[dict]] = {size: [] for size in prepared}
+                for round_number in range(args.rounds):
+                    for size, page in page_at.items():
+                        # staff never get cached pages (warm = cold): warm skips them
+                        info = prepared[size]["info"]
+                        cookie = info["session_cookie"] if page["staff"] else None
+                        # The floor again, just before the page: its ratio to the floor
+                        # compares two runs a second apart, not minutes.
+                        floors[size].append(
+                            run_wrk(servers[size], FLOOR_PATH, 1, None, warm_up=False)
+                        )
+                        runs[size].append(
+                            run_wrk(
+                                servers[size],
+                                page["path"],
+                                args.duration,
+                                cookie,
+                                warm_up=round_number == 0,
+                            )
+                        )
+                for size, page in page_at.items():
+                    measured, near = combine(runs[size]), combine(floors[size])
+                    rows[size][name] = {
+                        **measured,
+                        "queries": page[f"queries_{phase}"],
+                        "bytes": page["bytes"],
+                        "path": page["path"],
+                        "floor_rps": near["rps"],
+                        "floor_cpu_ms": near["cpu_ms"],
+                    }
+                    if not measured["requests"]:
+                        log(f"  {size:>7,} {phase:8} {name:17} no request finished")
+                        continue
+                    log(
+                        f"  {size:>7,} {phase:8} {name:17} {measured['rps']:8.0f} req/s  "
+                        f"{measured['cpu_ms']:.2f} ms CPU  {measured['p50_ms']:.2f} ms p50"
+                    )
         finally:
-            server.stop()
-        floor = rows["floor"]
-        for row in rows.values():
-            row["ratio_to_floor"] = row["rps"] / floor["rps"] if row["requests"] else None
-            row["cpu_ratio_to_floor"] = floor["cpu_ms"] / row["cpu_ms"] if row["cpu_ms"] else None
-        result["phases"][phase] = rows
-    return result
+            for server in servers.values():
+                server.stop()
+        for size in prepared:
+            floor = rows[size]["floor"]
+            for row in rows[size].values():
+                floor_rps = row.get("floor_rps", floor["rps"])
+                floor_cpu_ms = row.get("floor_cpu_ms", floor["cpu_ms"])
+                row["ratio_to_floor"] = row["rps"] / floor_rps if row["requests"] else None
+                row["cpu_ratio_to_floor"] = floor_cpu_ms / row["cpu_ms"] if row["cpu_ms"] else None
+            results[str(size)]["phases"][phase] = rows[size]
+    return results
 
 
 def print_table(results: dict) -> None:
@@ -389,7 +477,13 @@ def draw_chart(results: dict, path: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reviews", type=int, nargs="+", default=[1000, 100000])
-    parser.add_argument("--duration", type=int, default=3, help="Seconds per wrk run.")
+    parser.add_argument("--duration", type=int, default=2, help="Seconds per wrk run.")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="Runs of each page at each size, the sizes taking turns; the p50 is their median.",
+    )
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument(
         "--postgres-url", default="postgres://postgres@127.0.0.1:5432/magazine_bench"
@@ -405,11 +499,12 @@ def main() -> None:
         "started": started,
         "database": args.database,
         "duration_s": args.duration,
+        "rounds": args.rounds,
         "workers": 2,
         "sizes": {},
     }
-    for size in args.reviews:
-        results["sizes"][str(size)] = bench_size(args, size)
+    prepared = {size: prepare_size(args, size) for size in args.reviews}
+    results["sizes"] = bench_sizes(args, prepared)
     print_table(results)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     for name in (f"bench-{stamp}.json", "latest.json"):

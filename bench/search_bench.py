@@ -120,7 +120,7 @@ def main() -> None:
     env = django_env(args.database_url)
     manage(env, "collectstatic", "--noinput", "-v0")
     queries = args.query or [sample_query(env), *FIXED_QUERIES]
-    server = Server(args.database_url, args.port, 0, 3600, 25000)
+    server = Server(args.database_url, args.port, 0, 3600, 25000, size=0)
     rows = []
     try:
         for query in queries:
