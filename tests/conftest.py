@@ -1,9 +1,10 @@
 import importlib
 
 import pytest
+import time_machine
 from django.apps import apps
 
-from tests.factories import CriticFactory, UserFactory
+from tests.factories import NOON, CriticFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -24,6 +25,21 @@ def _empty_caches():
     for alias in settings.CACHES:  # "shared" exists only without Redis
         caches[alias].clear()
     yield
+
+
+@pytest.fixture
+def fragment_cache_only(settings):
+    """The page cache off and the fragment caches on: every request renders the page, and
+    only cached parts or cards can serve anything stale."""
+    settings.MAGAZINE_PAGE_CACHE_SECONDS = 0
+    settings.MAGAZINE_FRAGMENT_CACHE_SECONDS = 3600
+
+
+@pytest.fixture
+def clock():
+    """Time stopped at NOON; `clock.move_to(...)` moves it."""
+    with time_machine.travel(NOON, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ cache can serve anything stale.
 import datetime
 
 import pytest
-import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -18,23 +17,9 @@ from magazine import cards
 from magazine.fragments import cached_fragments
 from reviews import services
 from reviews.models import Review
-from tests.factories import CriticFactory, PersonFactory, ReviewFactory, image_bytes
+from tests.factories import NOON, CriticFactory, PersonFactory, ReviewFactory, image_bytes
 
-pytestmark = pytest.mark.django_db
-
-NOON = datetime.datetime(2024, 3, 5, 12, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _cards_cache_only(settings):
-    settings.MAGAZINE_PAGE_CACHE_SECONDS = 0
-    settings.MAGAZINE_FRAGMENT_CACHE_SECONDS = 3600
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(NOON, tick=False) as traveller:
-        yield traveller
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fragment_cache_only")]
 
 
 @pytest.fixture

@@ -7,34 +7,20 @@ cache can serve anything stale.
 import datetime
 
 import pytest
-import time_machine
 from django.test import Client
 from taggit.models import Tag
 
 from reviews.models import Availability, Credit, Review
 from reviews.previews import preview_url
 from tests.factories import (
+    NOON,
     AvailabilityFactory,
     CorrectionFactory,
     CreditFactory,
     ReviewFactory,
 )
 
-pytestmark = pytest.mark.django_db
-
-NOON = datetime.datetime(2024, 3, 5, 12, 0, tzinfo=datetime.UTC)
-
-
-@pytest.fixture(autouse=True)
-def _parts_cache_only(settings):
-    settings.MAGAZINE_PAGE_CACHE_SECONDS = 0
-    settings.MAGAZINE_FRAGMENT_CACHE_SECONDS = 3600
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(NOON, tick=False) as traveller:
-        yield traveller
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fragment_cache_only")]
 
 
 @pytest.fixture
