@@ -245,10 +245,10 @@ def fixture_object(objects: list[dict], model: str, slug: str | None = None) -> 
     raise LookupError(f"No {model} {slug or ''} in the fixture.")
 
 
-# Every way a review can be out of a reader's sight: as keyword arguments to ReviewFactory.
 # The moment tests of time-dependent caching travel to (the `clock` fixture in conftest.py).
 NOON = datetime.datetime(2024, 3, 5, 12, 0, tzinfo=datetime.UTC)
 
+# Every way a review can be out of a reader's sight: as keyword arguments to ReviewFactory.
 HIDDEN_STATES = {
     "draft": {"state": Review.State.DRAFT},
     "in_review": {"state": Review.State.IN_REVIEW},
