@@ -330,7 +330,7 @@ def _not_yet_live(now: datetime.datetime) -> NotYetLive:
         by_tag=by_tag,
         films=len(hidden),
         by_facet=by_facet,
-        hidden_tags=frozenset(fully_scheduled(TagTally, by_tag)),
+        hidden_tags=frozenset(_fully_scheduled_tags(by_tag)),
     )
 
 
@@ -362,12 +362,11 @@ def visible_film_total(now: datetime.datetime | None = None) -> int:
     return sum(visible_facets(FilmFacet.Kind.INITIAL, now).values())
 
 
-def fully_scheduled(model, counter: Counter) -> list[int]:
-    """The ids (of critics or tags) whose every published review is still scheduled."""
-    if not counter:
+def _fully_scheduled_tags(scheduled_by_tag: Counter) -> list[int]:
+    """The ids of tags whose every published review is still scheduled."""
+    if not scheduled_by_tag:
         return []
-    key = "critic_id" if model is CriticTally else "tag_id"
-    stored = model.objects.filter(**{f"{key}__in": list(counter)}).values_list(
-        key, "published_reviews"
+    stored = TagTally.objects.filter(tag_id__in=list(scheduled_by_tag)).values_list(
+        "tag_id", "published_reviews"
     )
-    return [pk for pk, n in stored if n <= counter[pk]]
+    return [pk for pk, n in stored if n <= scheduled_by_tag[pk]]
