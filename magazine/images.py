@@ -208,22 +208,32 @@ class Picture:
         return self.srcset(self.fallback)
 
 
-def rendition_folder(name: str, widths: tuple[int, ...]) -> str:
-    """Where an image's renditions live: named from the original's path and the widths asked."""
+def rendition_folder(name: str, widths: tuple[int, ...], crop=None, focal=None) -> str:
+    """Where an image's renditions live: named from the original's path and what was asked."""
     stem = posixpath.splitext(name)[0]
-    digest = hashlib.sha256(f"{name}|{widths}".encode()).hexdigest()[:12]
+    asked = f"{name}|{widths}" + (f"|{crop}|{focal}" if crop else "")
+    digest = hashlib.sha256(asked.encode()).hexdigest()[:12]
     return posixpath.join(RENDITION_ROOT, f"{stem}-{digest}")
 
 
-def picture(field_file, widths: tuple[int, ...] = RENDITION_WIDTHS) -> Picture | None:
+def picture(
+    field_file,
+    widths: tuple[int, ...] = RENDITION_WIDTHS,
+    *,
+    crop: tuple[int, int] | None = None,
+    focal: tuple[float, float] = (0.5, 0.5),
+) -> Picture | None:
     """The renditions of a stored image, made on first use; None when there is no usable image.
 
-    A missing or unreadable original is logged, never raised: a page shows no image instead.
+    With `crop` (width:height), the image is first cut to that shape around `focal` (the
+    subject's position, 0..1 across and down). A missing or unreadable original is logged,
+    never raised: a page shows no image instead.
     """
     if not field_file or not field_file.name:
         return None
     storage: Storage = field_file.storage
-    folder = rendition_folder(field_file.name, tuple(widths))
+    focal = (round(float(focal[0]), 3), round(float(focal[1]), 3))
+    folder = rendition_folder(field_file.name, tuple(widths), crop, focal)
     manifest_name = posixpath.join(folder, "manifest.json")
     cache_key = f"picture:{manifest_name}"
     manifest = cache.get(cache_key)
@@ -233,7 +243,9 @@ def picture(field_file, widths: tuple[int, ...] = RENDITION_WIDTHS) -> Picture |
                 with storage.open(manifest_name) as stored:
                     manifest = json.load(stored)
             else:
-                manifest = make_renditions(storage, field_file.name, folder, widths)
+                manifest = make_renditions(
+                    storage, field_file.name, folder, widths, crop=crop, focal=focal
+                )
                 storage.save(manifest_name, ContentFile(json.dumps(manifest).encode()))
         except (OSError, ValidationError, ValueError) as error:
             logger.warning("No renditions for image %s: %s", field_file.name, error)
@@ -259,12 +271,37 @@ def picture(field_file, widths: tuple[int, ...] = RENDITION_WIDTHS) -> Picture |
     )
 
 
-def make_renditions(storage: Storage, name: str, folder: str, widths: tuple[int, ...]) -> dict:
-    """Resize the original into each width no wider than itself; return the manifest."""
+def crop_around(
+    image: Image.Image, crop: tuple[int, int], focal: tuple[float, float]
+) -> Image.Image:
+    """The largest part of `image` with the shape `crop`, centred as near `focal` as it fits."""
+    ratio = crop[0] / crop[1]
+    width, height = image.size
+    if width / height > ratio:
+        box_width, box_height = max(1, round(height * ratio)), height
+    else:
+        box_width, box_height = width, max(1, round(width / ratio))
+    left = min(max(round(focal[0] * width - box_width / 2), 0), width - box_width)
+    top = min(max(round(focal[1] * height - box_height / 2), 0), height - box_height)
+    return image.crop((left, top, left + box_width, top + box_height))
+
+
+def make_renditions(
+    storage: Storage,
+    name: str,
+    folder: str,
+    widths: tuple[int, ...],
+    *,
+    crop: tuple[int, int] | None = None,
+    focal: tuple[float, float] = (0.5, 0.5),
+) -> dict:
+    """Crop (when asked), then resize into each width no wider than itself; the manifest."""
     with storage.open(name) as original:
         image = open_checked(original)
         image.load()
     image = ImageOps.exif_transpose(image)
+    if crop:
+        image = crop_around(image, crop, focal)
     has_alpha = image.mode in {"RGBA", "LA", "PA"} or "transparency" in image.info
     image = image.convert("RGBA" if has_alpha else "RGB")
     fallback_format, fallback_extension = ("PNG", "png") if has_alpha else ("JPEG", "jpg")

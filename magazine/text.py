@@ -1,12 +1,29 @@
 """Markdown to safe HTML: the one place reader-facing rich text is rendered.
 
+Beyond plain Markdown, two things a review needs (docs/workflow.md shows writers both):
+- a pull quote, written as a fenced block and rendered as `<aside class="pull-quote">`:
+
+      ::: pullquote
+      The line to set large.
+      :::
+
+- an image from the media library, written as `![description](library:42)`; the caller
+  renders those (this module knows no models) after the text is sanitised.
+
 Imports nothing of the apps, so both `people` and `reviews` may use it.
 """
 
+import html
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import markdown
 import nh3
+from markdown.blockprocessors import BlockProcessor
+from markdown.extensions import Extension
 
 ALLOWED_TAGS = {
     "p",
@@ -32,20 +49,114 @@ ALLOWED_TAGS = {
     "sub",
     "abbr",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
-ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "img": {"src", "alt"}}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto", "library"}
+PULL_QUOTE_CLASS = "pull-quote"
+LIBRARY_IMAGE = re.compile(r"library:(\d{1,18})")
 
 
-def render_markdown(source: str) -> str:
-    """Return sanitised HTML for Markdown source: no script, event handler or unsafe link."""
-    html = markdown.markdown(source or "", extensions=["smarty"], output_format="html")
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
+class PullQuoteProcessor(BlockProcessor):
+    """`::: pullquote` ... `:::` becomes `<aside class="pull-quote">` around its Markdown."""
+
+    START = re.compile(r"^[ ]{0,3}:::[ \t]*pull[ -]?quote[ \t]*(?:\n|$)", re.IGNORECASE)
+    END = re.compile(r"(?:^|\n)[ ]{0,3}:::[ \t]*$")
+
+    def test(self, parent, block) -> bool:
+        return bool(self.START.match(block))
+
+    def run(self, parent, blocks) -> None:
+        block = self.START.sub("", blocks.pop(0), count=1)
+        content = []
+        while True:
+            if self.END.search(block):
+                content.append(self.END.sub("", block))
+                break
+            content.append(block)
+            if not blocks:  # never closed: the rest of the text is the quote
+                break
+            block = blocks.pop(0)
+        aside = etree.SubElement(parent, "aside")
+        aside.set("class", PULL_QUOTE_CLASS)
+        self.parser.parseChunk(aside, "\n\n".join(part for part in content if part.strip()))
+
+
+class PullQuoteExtension(Extension):
+    def extendMarkdown(self, md) -> None:
+        # Before the blockquote (20) and paragraph (10) processors.
+        md.parser.blockprocessors.register(PullQuoteProcessor(md.parser), "pull_quote", 105)
+
+
+@dataclass(frozen=True)
+class ImageReference:
+    """An image of the library placed in a text: `![alt](library:42)`."""
+
+    image_id: int
+    alt: str
+    standalone: bool  # alone in its paragraph: a figure, not an image within a line
+
+
+# The sanitiser's own serialisation of what survived: <img src="library:N" alt="...">, with
+# the paragraph around it when it stood alone. Its output is regular, so a pattern suffices.
+IMAGE_TAG = re.compile(r"(<p>)?(<img\b[^>]*>)(</p>)?")
+ATTRIBUTE = re.compile(r'([a-z]+)="([^"]*)"')
+
+
+def _keep_library_images_only(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src":
+        return value if LIBRARY_IMAGE.fullmatch(value) else None
+    return value
+
+
+def render_markdown(
+    source: str,
+    *,
+    render_images: Callable[[list[ImageReference]], list[str]] | None = None,
+) -> str:
+    """Return sanitised HTML for Markdown source: no script, event handler or unsafe link.
+
+    `render_images` turns the library images the text places into trusted HTML (one string
+    per reference, '' for an image that no longer exists); without it they are left out.
+    """
+    rendered = markdown.markdown(
+        source or "", extensions=["smarty", PullQuoteExtension()], output_format="html"
+    )
+    cleaned = nh3.clean(
+        rendered,
+        tags=ALLOWED_TAGS | {"aside", "img"},
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_keep_library_images_only,
+        allowed_classes={"aside": {PULL_QUOTE_CLASS}},
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
+
+    def reference(match: re.Match) -> ImageReference | None:
+        attributes = dict(ATTRIBUTE.findall(match.group(2)))
+        found = LIBRARY_IMAGE.fullmatch(attributes.get("src", ""))
+        if not found:  # an image from anywhere but the library: dropped
+            return None
+        return ImageReference(
+            image_id=int(found.group(1)),
+            alt=html.unescape(attributes.get("alt", "")),
+            standalone=bool(match.group(1) and match.group(3)),
+        )
+
+    references = [found for m in IMAGE_TAG.finditer(cleaned) if (found := reference(m))]
+    replacements = iter(render_images(references) if render_images and references else [])
+
+    def replace(match: re.Match) -> str:
+        opening, closing = match.group(1) or "", match.group(3) or ""
+        if reference(match) is None:
+            return "" if opening and closing else opening + closing
+        image_html = next(replacements, "")
+        return image_html if opening and closing else opening + image_html + closing
+
+    return IMAGE_TAG.sub(replace, cleaned)
+
+
+def library_image_ids(source: str) -> set[int]:
+    """The ids of the library images a Markdown text refers to (for “where is it used”)."""
+    return {int(found) for found in LIBRARY_IMAGE.findall(source or "")}
 
 
 def word_count(source: str) -> int:

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 
 from magazine.zones import describe_moment, desk_time_zone, moment_from_clock, time_zone_choices
 
-from . import selectors, services, workflow
+from . import selectors, services, workflow, writing
 from .diffs import snapshot_diff
 from .models import (
     Availability,
@@ -202,7 +202,12 @@ class ReviewAdminForm(forms.ModelForm):
         model = Review
         # The editorial fields autosave keeps for a new review, plus the stale-save guard.
         fields = [*NewReviewAutosave.FIELDS, "version"]
-        widgets = {"version": forms.HiddenInput}
+        widgets = {
+            "version": forms.HiddenInput,
+            "headline": forms.TextInput(attrs={"class": "writing-headline-input"}),
+            "standfirst": forms.TextInput(attrs={"class": "writing-standfirst-input"}),
+            "body": forms.Textarea(attrs={"rows": 24, "spellcheck": "true"}),
+        }
         # The model's wording shows “<slug>”, which the admin would take for an HTML tag.
         help_texts = {"slug": "Used in the review's address, e.g. /reviews/a-ghost-story/."}
 
@@ -279,9 +284,12 @@ class ReviewAdmin(admin.ModelAdmin):
         "updated_at",
         "word_count",
     ]
+    # The first fieldset is the writing column (admin/reviews/review/writing/); the others sit
+    # beside it.
     fieldsets = [
-        (None, {"fields": ["film", "critic", "kind", "headline", "slug", "standfirst"]}),
-        ("Text", {"fields": ["body", "rating", "tags", "version"]}),
+        ("Writing", {"fields": ["headline", "standfirst", "body", "version"]}),
+        ("Film and critic", {"fields": ["film", "critic", "kind"]}),
+        ("Details", {"fields": ["rating", "tags", "slug"]}),
         ("Lead image", {"fields": ["lead_image", "lead_image_alt"]}),
         (
             "Publication",
@@ -428,6 +436,16 @@ class ReviewAdmin(admin.ModelAdmin):
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         wrap = self.admin_site.admin_view
         return [
+            path(
+                "add/preview/",
+                wrap(never_cache(self.draft_preview_view)),
+                name=f"{prefix}_draft_preview",
+            ),
+            path(
+                "<path:object_id>/preview/draft/",
+                wrap(never_cache(self.draft_preview_view)),
+                name=f"{prefix}_draft_preview",
+            ),
             path("desk/", wrap(self.desk_view), name=f"{prefix}_desk"),
             path(
                 "<path:object_id>/transition/",
@@ -513,6 +531,10 @@ class ReviewAdmin(admin.ModelAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context["adminform"].form
+        # The writing view needs the text editable; a read-only look gets the plain form.
+        context["writing_view"] = "body" in form.fields and "headline" in form.fields
+        if context["writing_view"]:
+            context["is_nav_sidebar_enabled"] = False  # the text needs the width
         if change and obj is not None and getattr(form, "is_stale", False):
             # Show what is saved now against what they typed, so they can merge by hand.
             typed = obj.editorial_snapshot()
@@ -685,6 +707,16 @@ class ReviewAdmin(admin.ModelAdmin):
         self._review_for(request, object_id)
         review = Review.objects.for_page().get(pk=unquote(object_id))
         return render_review_preview(request, review, shared=False)
+
+    def draft_preview_view(self, request: HttpRequest, object_id: str | None = None):
+        """The writing view's live preview of what is typed (POST: the form's fields)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if object_id is None:
+            if not self.has_add_permission(request):
+                raise PermissionDenied("You may not add reviews.")
+            return writing.draft_preview(request, None)
+        return writing.draft_preview(request, self._review_for(request, object_id))
 
     def desk_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_permission(request):

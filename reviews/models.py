@@ -26,6 +26,7 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from library.embeds import render_body_images
 from magazine.freshness import ChangesReaderPages
 from magazine.fulltext import (
     SEARCH_CONFIG,
@@ -882,7 +883,7 @@ class Review(ChangesReaderPages, TimestampedModel):
 
     def refresh_derived_fields(self) -> None:
         """Keep the rendered body, word count and publication dates in step with the source."""
-        self.body_html = render_markdown(self.body)
+        self.body_html = render_markdown(self.body, render_images=render_body_images)
         self.word_count = word_count(self.body)
         if self.state == self.State.PUBLISHED:
             if self.publish_at is None:

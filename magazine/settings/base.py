@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "axes",
     "django.contrib.sitemaps",
     "taggit",
+    "library",
     "people",
     "reviews",
     "magazine",

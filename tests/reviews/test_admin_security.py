@@ -190,6 +190,8 @@ READ_ONLY = {
     "reviews_review_revisions",
     "reviews_review_revision_compare",
     "reviews_review_preview",
+    # POSTs the typed text only to render it (reviews/writing.py); saves nothing.
+    "reviews_review_draft_preview",
 }
 
 
