@@ -29,6 +29,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
+from django.db.models import signals
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -139,9 +140,11 @@ def clean_upload(file) -> SimpleUploadedFile:
     image = open_checked(file)
     data, extension = reencode(image)
     stem = posixpath.splitext(posixpath.basename(getattr(file, "name", "") or "image"))[0]
-    return SimpleUploadedFile(
+    cleaned = SimpleUploadedFile(
         f"{stem or 'image'}.{extension}", data, content_type=Image.MIME[image.format]
     )
+    cleaned.checked_and_reencoded = True
+    return cleaned
 
 
 def validate_image_upload(value) -> None:
@@ -164,6 +167,25 @@ class CheckedImageField(models.ImageField):
     """An ImageField whose uploads are checked and re-encoded (see `clean_upload`)."""
 
     default_validators = [validate_image_upload]
+
+    def contribute_to_class(self, cls, name, **kwargs):
+        super().contribute_to_class(cls, name, **kwargs)
+        if not cls._meta.abstract:
+            # The pre_save signal runs before save() opens its transaction, so a refusal
+            # leaves the caller's transaction usable (as ImageField does with post_init).
+            signals.pre_save.connect(self.check_new_file, sender=cls, weak=False)
+
+    def check_new_file(self, instance, raw: bool = False, **kwargs) -> None:
+        """Check and re-encode a new file however it arrived (a form, a service, the shell),
+        unless a form has done so already; raises ValidationError for a bad one."""
+        file = getattr(instance, self.attname)
+        if raw or not file or file._committed:
+            return
+        upload = file.file
+        if not getattr(upload, "checked_and_reencoded", False):
+            upload.name = upload.name or file.name
+            cleaned = clean_upload(upload)
+            file.file, file.name = cleaned, cleaned.name
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": CheckedImageFormField, **kwargs})

@@ -66,6 +66,4 @@ def draft_preview(request: HttpRequest, review: Review | None) -> HttpResponse:
     review.refresh_derived_fields()
     if review.state == Review.State.DRAFT:
         review.publish_at = None
-    response = render_review_preview(request, review, shared=False)
-    response["Cache-Control"] = "no-store"
-    return response
+    return render_review_preview(request, review, shared=False)

@@ -5,6 +5,7 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from people.models import Critic, Person
@@ -262,3 +263,14 @@ HIDDEN_STATES = {
         "publish_at": datetime.datetime(2099, 1, 1, tzinfo=datetime.UTC),
     },
 }
+
+
+class LibraryImageFactory(factory.django.DjangoModelFactory):
+    """An image of the media library: a real JPEG, wide, described."""
+
+    class Meta:
+        model = "library.Image"
+
+    file = factory.LazyFunction(lambda: ContentFile(image_bytes(1600, 900), name="still.jpg"))
+    title = factory.Sequence(lambda n: f"Film still {n}")
+    alt_text = "Two men on a night bus"

@@ -182,6 +182,24 @@ class TestUploadChecks:
             film.full_clean()
         assert "poster" in error.value.message_dict
 
+    def test_saving_checks_and_reencodes_a_new_file_on_any_path(self):
+        """The shell, a service, a script: save() refuses what the admin refuses, and keeps
+        only a re-encoded copy (no EXIF) of what it accepts."""
+        film = FilmFactory()
+        film.poster = ContentFile(b"GIF89a....", name="sneaky.jpg")
+        with pytest.raises(ValidationError):
+            film.save()
+        assert not Film.objects.get(pk=film.pk).poster
+
+        exif = Image.Exif()
+        exif[0x010F] = "Camera Maker"  # Make
+        photo = io.BytesIO()
+        Image.new("RGB", (40, 30)).save(photo, "JPEG", exif=exif)
+        film.poster = ContentFile(photo.getvalue(), name="holiday.jpg")
+        film.save()
+        with film.poster.open() as stored:
+            assert not Image.open(stored).getexif()
+
 
 class TestAdminUpload:
     def test_bad_poster_is_refused_in_the_admin_with_a_message(self, admin_client):

@@ -2,15 +2,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from people.models import Critic, Person
-from tests.factories import CriticFactory, PersonFactory
+from tests.factories import CriticFactory, PersonFactory, image_bytes
 
 pytestmark = pytest.mark.django_db
 
-# The smallest valid GIF: enough for an ImageField to accept.
-GIF = (
-    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,"
-    b"\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
-)
+# Saving a model re-encodes a new image (magazine.images), so it must be a real JPEG/PNG/WebP.
+PNG = image_bytes()
 
 
 def test_critic_is_a_person_with_a_byline_and_affiliations():
@@ -25,10 +22,10 @@ def test_critic_is_a_person_with_a_byline_and_affiliations():
 
 
 def test_portrait_falls_back_to_the_person_headshot():
-    person = PersonFactory(headshot=SimpleUploadedFile("p.gif", GIF, content_type="image/gif"))
+    person = PersonFactory(headshot=SimpleUploadedFile("p.png", PNG, content_type="image/png"))
     critic = CriticFactory(person=person)
     assert critic.portrait == person.headshot
-    critic.headshot = SimpleUploadedFile("c.gif", GIF, content_type="image/gif")
+    critic.headshot = SimpleUploadedFile("c.png", PNG, content_type="image/png")
     critic.save()
     assert critic.portrait == critic.headshot
 
