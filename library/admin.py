@@ -3,6 +3,7 @@ endpoints (search, upload) that the writing view and the image fields call."""
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseNotAllowed, JsonResponse
 from django.urls import path, reverse
@@ -34,6 +35,46 @@ class ChooserUploadForm(forms.ModelForm):
     class Meta:
         model = Image
         fields = ["file", "alt_text", "decorative", "caption", "credit"]
+
+
+def thumbnail_html(image: Image | None) -> str:
+    """A small picture of a chosen library image, for forms after saving; '–' for none."""
+    url = image.thumbnail_url() if image else ""
+    if not url:
+        return "–"
+    return format_html(
+        '<a href="{}"><img class="library-thumb" src="{}" alt="{}"></a><br>{}',
+        reverse("admin:library_image_change", args=[image.pk]),
+        url,
+        image.alt,
+        str(image),
+    )
+
+
+class LibraryImageSelect(AutocompleteSelect):
+    """The admin's searchable select over the library, with a placeholder that says what to
+    type (and names the box for screen readers while it is empty)."""
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs["data-placeholder"] = "Search the media library"
+        return attrs
+
+
+class LibraryImageChooserMixin:
+    """For a ModelAdmin with library images among its autocomplete_fields: their search box
+    names itself, and the thumbnails its `*_now` read-only fields show are styled."""
+
+    class Media:
+        css = {"all": ["library/library.css"]}
+        js = ["library/chooser_names.js"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Image and db_field.name in self.get_autocomplete_fields(
+            request
+        ):
+            kwargs.setdefault("widget", LibraryImageSelect(db_field, self.admin_site))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 def chooser_item(image: Image) -> dict:

@@ -92,6 +92,8 @@ class Image(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ImageManager()
+    # The lookups behind get_by_natural_key, so a fixture loader can resolve many at once.
+    natural_key_fields = ("file",)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

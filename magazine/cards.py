@@ -23,7 +23,7 @@ def critic_cards(rows: Sequence[tuple[int, int]]) -> list[SafeString]:
 
     def render(pks: list[int]) -> dict[int, SafeString]:
         template = loader.get_template(CRITIC_CARD)
-        critics = Critic.objects.select_related("person").in_bulk(pks)
+        critics = Critic.objects.select_related("headshot", "person__headshot").in_bulk(pks)
         return {
             pk: SafeString(template.render({"critic": critic, "review_count": counts[pk]}))
             for pk, critic in critics.items()

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from django import forms
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -167,6 +167,14 @@ class CheckedImageField(models.ImageField):
     """An ImageField whose uploads are checked and re-encoded (see `clean_upload`)."""
 
     default_validators = [validate_image_upload]
+
+    def update_dimension_fields(self, instance, force=False, *args, **kwargs):
+        """As ImageField, but a missing or unreadable original leaves the dimensions empty
+        instead of raising while the row is merely loaded (a page shows no image instead)."""
+        try:
+            super().update_dimension_fields(instance, force, *args, **kwargs)
+        except (OSError, ValueError, SuspiciousFileOperation) as error:
+            logger.warning("No dimensions for image %s: %s", getattr(instance, self.attname), error)
 
     def contribute_to_class(self, cls, name, **kwargs):
         super().contribute_to_class(cls, name, **kwargs)

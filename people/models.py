@@ -10,7 +10,6 @@ from django.db.models.functions import Upper
 
 from magazine.freshness import ChangesReaderPages
 from magazine.fulltext import NameTrigramIndex
-from magazine.images import CheckedImageField
 from magazine.links import slug_url
 from magazine.timestamps import TimestampedModel
 
@@ -32,11 +31,14 @@ class Person(ChangesReaderPages, TimestampedModel):
     bio = models.TextField(
         blank=True, help_text="A short biography, shown at the top of the person's page."
     )
-    headshot = CheckedImageField(
-        upload_to="people/",
+    headshot = models.ForeignKey(
+        "library.Image",
+        null=True,
         blank=True,
-        help_text="JPEG, PNG or WebP, at most 15 MB. Shown with the person's name as its "
-        "description.",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="From the media library: search for it, or add it with the + button. Shown "
+        "square, cropped around its focal point, with the person's name as its description.",
     )
 
     objects = SlugNaturalKeyManager()
@@ -96,11 +98,14 @@ class Critic(ChangesReaderPages, TimestampedModel):
         blank=True,
         help_text="Other outlets they write for, comma-separated, e.g. “Los Angeles Times”.",
     )
-    headshot = CheckedImageField(
-        upload_to="critics/",
+    headshot = models.ForeignKey(
+        "library.Image",
+        null=True,
         blank=True,
-        help_text="Shown beside the bio. Falls back to the person's headshot when empty. "
-        "JPEG, PNG or WebP, at most 15 MB.",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="From the media library. Shown beside the bio. Falls back to the person's "
+        "headshot when empty.",
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

@@ -36,7 +36,6 @@ from magazine.fulltext import (
     fts5_match,
     search_terms,
 )
-from magazine.images import CheckedImageField
 from magazine.links import slug_url
 from magazine.text import render_markdown, word_count
 from magazine.timestamps import TimestampedModel
@@ -133,11 +132,14 @@ class Film(ChangesReaderPages, TimestampedModel):
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(1500)]
     )
     synopsis = models.TextField(blank=True, help_text="Two or three sentences, no spoilers.")
-    poster = CheckedImageField(
-        upload_to="posters/",
+    poster = models.ForeignKey(
+        "library.Image",
+        null=True,
         blank=True,
-        help_text="JPEG, PNG or WebP, at most 15 MB and 40 megapixels. Re-encoded on upload, "
-        "which removes location and other hidden data.",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="From the media library: search for it, or add it with the + button. Shown "
+        "on the film's page and beside its reviews, cropped tall around its focal point.",
     )
     source_title = models.CharField(
         max_length=200, blank=True, help_text="What the film is adapted from, e.g. “Strangers”."
@@ -231,7 +233,8 @@ class Film(ChangesReaderPages, TimestampedModel):
 
     @property
     def poster_alt(self) -> str:
-        return f"Poster for {self.title} ({self.year})"
+        """The poster's description in the library, else what it is: the film's poster."""
+        return (self.poster.alt if self.poster else "") or f"Poster for {self.title} ({self.year})"
 
     # These read the credits already fetched with the film (see FilmQuerySet.with_credits),
     # so a page shows directors and cast without a query per person.
@@ -471,7 +474,9 @@ class ReviewQuerySet(models.QuerySet):
     def for_listing(self) -> ReviewQuerySet:
         """What a list of reviews shows: each with its film and critic, in one query, without
         the long text columns a list never shows."""
-        return self.select_related("film", "critic").defer("body", "body_html")
+        return self.select_related("film__poster", "critic", "lead_image").defer(
+            "body", "body_html"
+        )
 
     def search(self, query: str) -> ReviewQuerySet:
         """Reviews matching every word of the query, best first, each with a `rank`.
@@ -614,7 +619,12 @@ class ReviewQuerySet(models.QuerySet):
 
     def for_page(self) -> ReviewQuerySet:
         """Everything a review page shows, in a fixed number of queries."""
-        return self.select_related("film", "critic__person").prefetch_related(
+        return self.select_related(
+            "film__poster",
+            "lead_image",
+            "critic__headshot",
+            "critic__person__headshot",
+        ).prefetch_related(
             "tags",
             "corrections",
             "film__genres",
@@ -726,18 +736,15 @@ class Review(ChangesReaderPages, TimestampedModel):
         help_text="When readers may see it. A future time schedules the review.",
     )
     first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
-    lead_image = CheckedImageField(
-        upload_to="reviews/",
+    lead_image = models.ForeignKey(
+        "library.Image",
+        null=True,
         blank=True,
-        help_text="Shown at the top of the review and when it is shared; the film's poster is "
-        "used when empty. JPEG, PNG or WebP, at most 15 MB and 40 megapixels.",
-    )
-    lead_image_alt = models.CharField(
-        "lead image description",
-        max_length=250,
-        blank=True,
-        help_text="What the image shows, for readers who cannot see it, e.g. “Andrew Scott "
-        "and Paul Mescal on a night bus”. Required with a lead image.",
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="From the media library: search for it, or add it with the + button. Shown "
+        "at the top of the review and when it is shared, cropped wide around its focal point; "
+        "the film's poster is used when empty.",
     )
     search_vector = SearchVectorField(null=True, editable=False)
     version = models.PositiveIntegerField(
@@ -850,9 +857,12 @@ class Review(ChangesReaderPages, TimestampedModel):
     def clean(self) -> None:
         if self.state == self.State.PUBLISHED and not self.body.strip():
             raise ValidationError({"body": "A published review needs a body."})
-        if self.lead_image and not self.lead_image_alt.strip():
+        if self.lead_image_id is not None and self.lead_image.decorative:
             raise ValidationError(
-                {"lead_image_alt": "Describe the lead image for readers who cannot see it."}
+                {
+                    "lead_image": "A lead image carries meaning: choose one the library describes "
+                    "(not one marked decorative)."
+                }
             )
 
     def save(self, *args, **kwargs) -> None:

@@ -58,7 +58,7 @@ def critics_with_review_counts(
     count = scheduled.values("critic").annotate(n=Count("pk")).values("n")
     critics = Critic.objects.active() if active_only else Critic.objects.all()
     return (
-        critics.select_related("person")
+        critics.select_related("headshot", "person__headshot")
         .annotate(
             review_count=Coalesce(F("review_tally__published_reviews"), 0)
             - Coalesce(Subquery(count), 0)

@@ -10,15 +10,14 @@ from collections.abc import Callable
 
 from django.conf import settings
 
-from magazine.images import picture
-
 from .models import Film, Review
 
 Absolute = Callable[[str], str]
 
 
-def image_url(field_file, absolute: Absolute) -> str | None:
-    rendered = picture(field_file)
+def image_url(image, absolute: Absolute) -> str | None:
+    """The absolute URL of a library image's largest rendition, or None."""
+    rendered = image.picture() if image else None
     return absolute(rendered.largest.url) if rendered else None
 
 

@@ -74,7 +74,7 @@ class FilmDetailView(DetailView):
     context_object_name = "film"
 
     def get_queryset(self) -> QuerySet[Film]:
-        return Film.objects.prefetch_related(
+        return Film.objects.select_related("poster").prefetch_related(
             "genres",
             "availabilities",
             Prefetch("credits", queryset=Credit.objects.select_related("person")),
@@ -104,7 +104,8 @@ class CriticDetailView(ListView):
 
     def get_queryset(self) -> QuerySet[Review]:
         self.critic = get_object_or_404(
-            Critic.objects.select_related("person"), slug=self.kwargs["slug"]
+            Critic.objects.select_related("headshot", "person__headshot"),
+            slug=self.kwargs["slug"],
         )
         return Review.objects.published().filter(critic=self.critic).for_listing().latest_first()
 
@@ -122,7 +123,7 @@ class PersonDetailView(ListView):
 
     def get_queryset(self) -> QuerySet[Credit]:
         self.person = get_object_or_404(
-            Person.objects.select_related("critic"), slug=self.kwargs["slug"]
+            Person.objects.select_related("critic", "headshot"), slug=self.kwargs["slug"]
         )
         return filmography(self.person)
 

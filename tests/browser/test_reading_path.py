@@ -13,6 +13,7 @@ from tests.factories import (
     CriticFactory,
     FilmFactory,
     GenreFactory,
+    LibraryImageFactory,
     PersonFactory,
     ReviewFactory,
     image_bytes,
@@ -46,7 +47,11 @@ def world(transactional_db):
         source_author="Taichi Yamada",
     )
     film.genres.add(drama)
-    film.poster.save("strangers.jpg", ContentFile(image_bytes(1000, 1500)))
+    film.poster = LibraryImageFactory(
+        file=ContentFile(image_bytes(1000, 1500), name="strangers.jpg"),
+        alt_text="Poster for All of Us Strangers (2023)",
+    )
+    film.save()
     CreditFactory(film=film, person__name="Andrew Haigh", role="director", character="")
     for order, (name, character) in enumerate([("Andrew Scott", "Adam"), ("Paul Mescal", "Harry")]):
         CreditFactory(film=film, person__name=name, character=character, billing_order=order + 1)
@@ -56,7 +61,10 @@ def world(transactional_db):
         bio="Kimber Myers writes about film and television.",
         affiliations="Los Angeles Times",
     )
-    kimber.headshot.save("kimber.jpg", ContentFile(image_bytes(500, 500)))
+    kimber.headshot = LibraryImageFactory(
+        file=ContentFile(image_bytes(500, 500), name="kimber.jpg"), alt_text="Kimber Myers"
+    )
+    kimber.save()
     conor = CriticFactory(person=PersonFactory(name="Conor Bryce"))
     lead = ReviewFactory(
         published=True,
@@ -68,9 +76,11 @@ def world(transactional_db):
         body=BODY,
         rating=Decimal("4.5"),
         tags=["grief", "ghost stories"],
-        lead_image_alt="A man alone at a tower-block window at night",
+        lead_image=LibraryImageFactory(
+            file=ContentFile(image_bytes(1600, 900), name="lead.jpg"),
+            alt_text="A man alone at a tower-block window at night",
+        ),
     )
-    lead.lead_image.save("lead.jpg", ContentFile(image_bytes(1600, 900)))
     ReviewFactory(
         published=True,
         film=film,
@@ -127,7 +137,8 @@ def test_reader_walks_home_review_critic_film_tag_search(live_server, browser, w
     page.wait_for_url("**/reviews/all-of-us-strangers-kimber-myers/")
     assert page.locator("h1").inner_text() == "A ghost story about learning to be loved"
     lead = page.locator(".review__lead img")
-    assert lead.get_attribute("width") == "1600" and lead.get_attribute("height") == "900"
+    # Cropped to 3:2 around the focal point (the middle): 1350 of the 1600 pixels across.
+    assert lead.get_attribute("width") == "1350" and lead.get_attribute("height") == "900"
     assert page.locator(".review__lead source[type='image/webp']").count() == 1
     assert lead.evaluate("image => image.complete && image.naturalWidth > 0")
     visit("review")

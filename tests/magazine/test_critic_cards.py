@@ -17,7 +17,14 @@ from magazine import cards
 from magazine.fragments import cached_fragments
 from reviews import services
 from reviews.models import Review
-from tests.factories import NOON, CriticFactory, PersonFactory, ReviewFactory, image_bytes
+from tests.factories import (
+    NOON,
+    CriticFactory,
+    LibraryImageFactory,
+    PersonFactory,
+    ReviewFactory,
+    image_bytes,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fragment_cache_only")]
 
@@ -91,7 +98,9 @@ def test_editing_a_critic_shows_at_once(client, critic):
 def test_a_new_portrait_on_the_person_shows_at_once(client, critic):
     assert "<picture" not in index(client)
     person = critic.person
-    person.headshot = SimpleUploadedFile("kimber.jpg", image_bytes(400, 400))
+    person.headshot = LibraryImageFactory(
+        file=SimpleUploadedFile("kimber.jpg", image_bytes(400, 400)), alt_text="Kimber Myers"
+    )
     person.save()
 
     assert '<picture class="critic-list__portrait">' in index(client)

@@ -7,6 +7,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from library.models import Image as LibraryImage
 from people.models import Critic, Person
 from reviews.models import Film, Review, ReviewRevision
 from reviews.services import revision_create
@@ -21,14 +22,15 @@ from tests.factories import (
 )
 
 NOW = datetime.datetime(2024, 7, 1, 12, tzinfo=datetime.UTC)
-CONTENT_APPS = ["auth.user", "people", "reviews", "taggit"]
+CONTENT_APPS = ["auth.user", "library", "people", "reviews", "taggit"]
 
 
 def build_site(media_root) -> None:
     (media_root / "people").mkdir(parents=True)
     (media_root / "people" / "haigh.jpg").write_bytes(b"a headshot")
     drama, romance = GenreFactory(name="Drama"), GenreFactory(name="Romance")
-    director = PersonFactory(name="Andrew Haigh", headshot="people/haigh.jpg", bio="A director.")
+    headshot = LibraryImage.objects.create(file="people/haigh.jpg", alt_text="Andrew Haigh")
+    director = PersonFactory(name="Andrew Haigh", headshot=headshot, bio="A director.")
     editor = get_user_model().objects.create_user("kimber", password="not-used")
     critics = [
         CriticFactory(person__name="Kimber Myers", user=editor),

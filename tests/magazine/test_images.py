@@ -9,10 +9,10 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from library.models import Image as LibraryImage
 from magazine import images
 from magazine.images import CheckedImageFormField, clean_upload, open_checked, picture
-from reviews.models import Film
-from tests.factories import FilmFactory, image_bytes
+from tests.factories import LibraryImageFactory, image_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -22,10 +22,9 @@ def _empty_cache():
     cache.clear()
 
 
-def film_with_poster(data: bytes, name: str = "poster.jpg") -> Film:
-    film = FilmFactory()
-    film.poster.save(name, ContentFile(data))
-    return film
+def stored_file(data: bytes, name: str = "poster.jpg"):
+    """The stored file of a new library image."""
+    return LibraryImageFactory(file=ContentFile(data, name=name)).file
 
 
 def open_rendition(url: str, media_root) -> Image.Image:
@@ -52,9 +51,9 @@ def png_claiming(width: int, height: int) -> bytes:
 
 class TestRenditions:
     def test_widths_formats_and_dimensions(self, settings):
-        film = film_with_poster(image_bytes(1600, 900))
+        poster = stored_file(image_bytes(1600, 900))
 
-        rendered = picture(film.poster)
+        rendered = picture(poster)
 
         assert (rendered.width, rendered.height) == (1600, 900)
         assert [r.width for r in rendered.webp] == [320, 640, 960, 1280]
@@ -69,40 +68,40 @@ class TestRenditions:
             assert rendition.mime_type == "image/jpeg"
 
     def test_never_upscales_a_small_image(self):
-        film = film_with_poster(image_bytes(500, 750))
+        poster = stored_file(image_bytes(500, 750))
 
-        rendered = picture(film.poster)
+        rendered = picture(poster)
 
         assert [r.width for r in rendered.fallback] == [320, 500]
         assert rendered.largest.height == 750
 
     def test_transparent_png_falls_back_to_png(self, settings):
-        film = film_with_poster(image_bytes(700, 700, "PNG", mode="RGBA"), name="logo.png")
+        poster = stored_file(image_bytes(700, 700, "PNG", mode="RGBA"), name="logo.png")
 
-        rendered = picture(film.poster)
+        rendered = picture(poster)
 
         assert rendered.fallback[0].mime_type == "image/png"
         assert open_rendition(rendered.fallback[0].url, settings.MEDIA_ROOT).mode == "RGBA"
 
     def test_made_once_then_read_from_storage_and_cache(self, monkeypatch):
-        film = film_with_poster(image_bytes(1000, 600))
-        first = picture(film.poster)
+        poster = stored_file(image_bytes(1000, 600))
+        first = picture(poster)
 
         def fail(*args, **kwargs):
             raise AssertionError("renditions were made twice")
 
         monkeypatch.setattr(images, "make_renditions", fail)
-        assert picture(film.poster) == first  # from the cache
+        assert picture(poster) == first  # from the cache
         cache.clear()
-        assert picture(film.poster) == first  # from the manifest in storage
+        assert picture(poster) == first  # from the manifest in storage
 
     def test_missing_original_gives_no_picture_not_an_error(self):
-        film = FilmFactory(poster="posters/gone.jpg")
+        gone = LibraryImage(file="library/gone.jpg", alt_text="Gone")
 
-        assert picture(film.poster) is None
+        assert picture(gone.file) is None
 
     def test_no_image_gives_none(self):
-        assert picture(FilmFactory().poster) is None
+        assert picture(LibraryImage().file) is None
 
 
 class TestUploadChecks:
@@ -175,74 +174,55 @@ class TestUploadChecks:
         assert "at most 40 megapixels" in error.value.messages[0]
 
     def test_model_validation_refuses_a_bad_new_file(self):
-        film = FilmFactory()
-        film.poster = ContentFile(b"GIF89a....", name="sneaky.jpg")
+        image = LibraryImage(alt_text="A poster")
+        image.file = ContentFile(b"GIF89a....", name="sneaky.jpg")
 
         with pytest.raises(ValidationError) as error:
-            film.full_clean()
-        assert "poster" in error.value.message_dict
+            image.full_clean()
+        assert "file" in error.value.message_dict
 
     def test_saving_checks_and_reencodes_a_new_file_on_any_path(self):
         """The shell, a service, a script: save() refuses what the admin refuses, and keeps
         only a re-encoded copy (no EXIF) of what it accepts."""
-        film = FilmFactory()
-        film.poster = ContentFile(b"GIF89a....", name="sneaky.jpg")
+        image = LibraryImage(alt_text="A poster")
+        image.file = ContentFile(b"GIF89a....", name="sneaky.jpg")
         with pytest.raises(ValidationError):
-            film.save()
-        assert not Film.objects.get(pk=film.pk).poster
+            image.save()
+        assert not LibraryImage.objects.exists()
 
         exif = Image.Exif()
         exif[0x010F] = "Camera Maker"  # Make
         photo = io.BytesIO()
         Image.new("RGB", (40, 30)).save(photo, "JPEG", exif=exif)
-        film.poster = ContentFile(photo.getvalue(), name="holiday.jpg")
-        film.save()
-        with film.poster.open() as stored:
+        image.file = ContentFile(photo.getvalue(), name="holiday.jpg")
+        image.save()
+        with image.file.open() as stored:
             assert not Image.open(stored).getexif()
 
 
 class TestAdminUpload:
-    def test_bad_poster_is_refused_in_the_admin_with_a_message(self, admin_client):
-        film = FilmFactory()
-        url = f"/admin/reviews/film/{film.pk}/change/"
-        response = admin_client.get(url)
-        assert response.status_code == 200
+    """The library's add form: the one place images are uploaded in the admin."""
 
+    def post(self, admin_client, upload):
+        return admin_client.post(
+            "/admin/library/image/add/",
+            {"file": upload, "alt_text": "A poster", "focal_x": 0.5, "focal_y": 0.5},
+        )
+
+    def test_bad_image_is_refused_in_the_admin_with_a_message(self, admin_client):
         bomb = SimpleUploadedFile("poster.png", png_claiming(10_000, 10_000))
-        data = {
-            "title": film.title,
-            "slug": film.slug,
-            "year": film.year,
-            "poster": bomb,
-            "credits-TOTAL_FORMS": 0,
-            "credits-INITIAL_FORMS": 0,
-            "availabilities-TOTAL_FORMS": 0,
-            "availabilities-INITIAL_FORMS": 0,
-        }
-        response = admin_client.post(url, data)
+        response = self.post(admin_client, bomb)
 
         assert response.status_code == 200
         assert "at most 40 megapixels" in response.content.decode()
-        film.refresh_from_db()
-        assert not film.poster
+        assert not LibraryImage.objects.exists()
 
-    def test_good_poster_is_stored_re_encoded(self, admin_client):
-        film = FilmFactory()
-        url = f"/admin/reviews/film/{film.pk}/change/"
+    def test_good_image_is_stored_re_encoded(self, admin_client):
         jpeg = image_bytes(400, 600, "JPEG", comment=b"from the camera")
-        data = {
-            "title": film.title,
-            "slug": film.slug,
-            "year": film.year,
-            "poster": SimpleUploadedFile("poster.jpeg", jpeg),
-            "credits-TOTAL_FORMS": 0,
-            "credits-INITIAL_FORMS": 0,
-            "availabilities-TOTAL_FORMS": 0,
-            "availabilities-INITIAL_FORMS": 0,
-        }
-        response = admin_client.post(url, data)
+        response = self.post(admin_client, SimpleUploadedFile("poster.jpeg", jpeg))
 
         assert response.status_code == 302, response.content.decode()[:2000]
-        film.refresh_from_db()
-        assert film.poster.name.endswith(".jpg")
-        assert b"from the camera" not in film.poster.read()
+        image = LibraryImage.objects.get()
+        assert image.file.name.endswith(".jpg")
+        assert (image.width, image.height) == (400, 600)
+        assert b"from the camera" not in image.file.read()

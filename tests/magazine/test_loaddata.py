@@ -235,10 +235,12 @@ def test_the_demo_fixture_still_loads():
 def test_images_are_paths_in_the_media_folder(tmp_path, settings):
     (settings.MEDIA_ROOT / "posters").mkdir(parents=True)
     (settings.MEDIA_ROOT / "posters" / "strangers.jpg").write_bytes(b"not really a jpeg")
-    objects = fixture_objects()
-    fixture_object(objects, "reviews.film")["poster"] = "posters/strangers.jpg"
+    poster = {"file": "posters/strangers.jpg", "alt_text": "Poster for Strangers", "credit": "A"}
+    objects = [{"model": "library.image", "fields": poster}, *fixture_objects()]
+    fixture_object(objects, "reviews.film")["poster"] = ["posters/strangers.jpg"]
     load(write(tmp_path, objects))
-    assert Film.objects.get().poster.name == "posters/strangers.jpg"
+    assert Film.objects.get().poster.file.name == "posters/strangers.jpg"
+    assert Film.objects.get().poster_alt == "Poster for Strangers"
 
 
 # Bad input: each loads nothing and names the file, position, model, key, field and problem --
@@ -415,21 +417,22 @@ def test_a_ten_megabyte_body_is_refused_with_a_clear_limit(tmp_path):
 
 
 def test_a_missing_image_file(tmp_path):
-    objects = fixture_objects()
-    fixture_object(objects, "people.person", "andrew-haigh")["headshot"] = "people/haigh.jpg"
+    headshot = {"file": "people/haigh.jpg", "alt_text": "Andrew Haigh"}
+    objects = [{"model": "library.image", "fields": headshot}, *fixture_objects()]
+    fixture_object(objects, "people.person", "andrew-haigh")["headshot"] = ["people/haigh.jpg"]
     message = load_fails(write(tmp_path, objects))
     assert (
-        'object 2: people.person ["andrew-haigh"], field "headshot": the image '
+        'object 1: library.image ["people/haigh.jpg"], field "file": the image '
         '"people/haigh.jpg" is missing: no such file in the media folder' in message
     )
     assert_nothing_loaded()
 
 
 def test_an_image_path_outside_the_media_folder(tmp_path):
-    objects = fixture_objects()
-    fixture_object(objects, "reviews.film")["poster"] = "../../etc/passwd"
+    poster = {"file": "../../etc/passwd", "alt_text": "A poster"}
+    objects = [{"model": "library.image", "fields": poster}, *fixture_objects()]
     message = load_fails(write(tmp_path, objects))
-    assert 'field "poster": "../../etc/passwd" is not a path inside the media folder' in message
+    assert 'field "file": "../../etc/passwd" is not a path inside the media folder' in message
     assert_nothing_loaded()
 
 
@@ -458,8 +461,9 @@ def test_the_complete_example_in_the_docs_loads(client, settings, tmp_path):
 
     output = load(write(tmp_path, json.loads(example)))
 
-    assert "19 created" in output
+    assert "20 created" in output
     film = Film.objects.get(slug="all-of-us-strangers")
+    assert film.poster.file.name == "posters/all-of-us-strangers.jpg"
     assert [d.slug for d in film.directors] == ["andrew-haigh"]
     assert client.get("/reviews/all-of-us-strangers-kimber-myers/").status_code == 200
     assert client.get("/reviews/all-of-us-strangers-revisited/").status_code == 404

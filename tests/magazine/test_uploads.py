@@ -10,10 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
+from library.models import Image as LibraryImage
 from magazine.images import open_checked
 from magazine.storage import clean_upload_name
-from people.models import Person
-from tests.factories import PersonFactory, UserFactory
+from tests.factories import LibraryImageFactory, UserFactory
 
 
 def image_bytes(size=(40, 30), image_format="PNG", mode="RGB") -> bytes:
@@ -44,21 +44,21 @@ def test_upload_names_are_plain_ascii_without_paths(name, expected):
 
 
 def test_path_traversal_in_a_saved_name_is_refused(db, settings):
-    person = PersonFactory()
+    image = LibraryImageFactory()
 
     with pytest.raises(SuspiciousFileOperation):
-        person.headshot.save("../../outside.png", ContentFile(image_bytes()))
+        image.file.save("../../outside.png", ContentFile(image_bytes()))
 
     assert not (Path(settings.MEDIA_ROOT).parent / "outside.png").exists()
 
 
 def test_an_odd_unicode_name_is_stored_under_a_safe_name(db, settings):
-    person = PersonFactory()
+    image = LibraryImageFactory()
 
-    person.headshot.save("ｈｅａｄ\u202eshot\x07.PNG", ContentFile(image_bytes()))
+    image.file.save("ｈｅａｄ\u202eshot\x07.PNG", ContentFile(image_bytes()))
 
-    assert person.headshot.name == "people/headshot.png"
-    stored = Path(person.headshot.path).resolve()
+    assert image.file.name.rsplit("/", 1)[-1] == "headshot.png"
+    stored = Path(image.file.path).resolve()
     assert stored.is_relative_to(Path(settings.MEDIA_ROOT).resolve())
 
 
@@ -116,15 +116,15 @@ def test_the_admin_refuses_a_disguised_upload_with_a_message_and_keeps_the_form(
     html_as_png = SimpleUploadedFile("headshot.png", b"<script>alert(1)</script>", "image/png")
 
     response = client.post(
-        "/admin/people/person/add/",
-        {"name": "Typed Name", "slug": "typed-name", "bio": "Typed bio", "headshot": html_as_png},
+        "/admin/library/image/add/",
+        {"file": html_as_png, "alt_text": "Typed description", "focal_x": 0.5, "focal_y": 0.5},
     )
 
     assert response.status_code == 200
-    assert not Person.objects.exists()
+    assert not LibraryImage.objects.exists()
     html = response.content.decode()
     assert "Upload a JPEG, PNG or WebP image" in html
-    assert "Typed bio" in html  # what the editor typed is still in the form
+    assert "Typed description" in html  # what the editor typed is still in the form
 
 
 def test_the_admin_stores_a_good_upload_under_a_clean_name(db):
@@ -133,9 +133,9 @@ def test_the_admin_stores_a_good_upload_under_a_clean_name(db):
     upload = SimpleUploadedFile("Ｐｏｒｔｒａｉｔ\u202e.PNG", image_bytes(), "image/png")
 
     response = client.post(
-        "/admin/people/person/add/",
-        {"name": "Typed Name", "slug": "typed-name", "bio": "", "headshot": upload},
+        "/admin/library/image/add/",
+        {"file": upload, "alt_text": "A portrait", "focal_x": 0.5, "focal_y": 0.5},
     )
 
     assert response.status_code == 302
-    assert Person.objects.get().headshot.name == "people/portrait.png"
+    assert LibraryImage.objects.get().file.name.rsplit("/", 1)[-1] == "portrait.png"

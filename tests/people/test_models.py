@@ -1,13 +1,9 @@
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from people.models import Critic, Person
-from tests.factories import CriticFactory, PersonFactory, image_bytes
+from tests.factories import CriticFactory, LibraryImageFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
-
-# Saving a model re-encodes a new image (magazine.images), so it must be a real JPEG/PNG/WebP.
-PNG = image_bytes()
 
 
 def test_critic_is_a_person_with_a_byline_and_affiliations():
@@ -22,10 +18,10 @@ def test_critic_is_a_person_with_a_byline_and_affiliations():
 
 
 def test_portrait_falls_back_to_the_person_headshot():
-    person = PersonFactory(headshot=SimpleUploadedFile("p.png", PNG, content_type="image/png"))
+    person = PersonFactory(headshot=LibraryImageFactory())
     critic = CriticFactory(person=person)
     assert critic.portrait == person.headshot
-    critic.headshot = SimpleUploadedFile("c.png", PNG, content_type="image/png")
+    critic.headshot = LibraryImageFactory()
     critic.save()
     assert critic.portrait == critic.headshot
 

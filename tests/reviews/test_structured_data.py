@@ -5,7 +5,13 @@ from decimal import Decimal
 import pytest
 from django.core.files.base import ContentFile
 
-from tests.factories import CreditFactory, FilmFactory, ReviewFactory, image_bytes
+from tests.factories import (
+    CreditFactory,
+    FilmFactory,
+    LibraryImageFactory,
+    ReviewFactory,
+    image_bytes,
+)
 
 pytestmark = pytest.mark.django_db
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
@@ -22,7 +28,11 @@ def film():
     film = FilmFactory(title="All of Us Strangers", imdb_id="tt21192142")
     CreditFactory(film=film, person__name="Andrew Haigh", role="director", character="")
     CreditFactory(film=film, person__name="Andrew Scott", character="Adam")
-    film.poster.save("poster.jpg", ContentFile(image_bytes(600, 900)))
+    film.poster = LibraryImageFactory(
+        file=ContentFile(image_bytes(600, 900), name="poster.jpg"),
+        alt_text="Poster for All of Us Strangers (2023)",
+    )
+    film.save()
     return film
 
 
