@@ -9,8 +9,13 @@
       if (label && rendered) rendered.setAttribute("aria-label", label.textContent.replace(/:$/, ""));
     }
   }
+  // This file may load before the admin's jQuery: look for it once the page is parsed.
+  document.addEventListener("DOMContentLoaded", () => {
+    const $ = window.django && window.django.jQuery;
+    if (!$) return;
+    // After every ready handler, the admin's select2 set-up included.
+    $(() => window.setTimeout(nameAll));
+    $(document).on("select2:select select2:clear", () => window.setTimeout(nameAll));
+  });
   window.addEventListener("load", nameAll);
-  if (window.django && window.django.jQuery) {
-    window.django.jQuery(document).on("select2:select select2:clear", () => window.setTimeout(nameAll));
-  }
 })();

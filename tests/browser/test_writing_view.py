@@ -131,6 +131,14 @@ def test_writer_writes_previews_and_publishes_the_same_page(open_page, writer, t
     assert page.url.endswith(f"/admin/reviews/review/{review.pk}/change/")
     # (Browsers post line ends as CRLF; the text box shows them as LF.)
     expect(page.locator("#id_body")).to_have_value(review.body.replace("\r\n", "\n"))
+    # Saved, the workflow panel sits beside the text, above the film and the details.
+    expect(page.locator(".workflow-panel")).to_be_visible()
+    panel, text = page.locator(".workflow-panel").bounding_box(), body.bounding_box()
+    assert panel["x"] > text["x"] + text["width"] and panel["y"] < text["y"] + 200
+    saved_preview = page.frame_locator("#writing-preview-frame")
+    expect(saved_preview.locator(".review__body aside.pull-quote")).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "writing-view-saved-1280.png"))
+    assert axe_violations(page) == []
 
     # Once published, the public page shows what the preview showed.
     review.state = Review.State.PUBLISHED

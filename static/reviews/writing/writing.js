@@ -131,6 +131,15 @@
   let previewTimer = null;
   let previewSent = "";
   let previewRunning = false;
+  let pendingScroll = null;
+  frame.addEventListener("load", () => {
+    // The frame's first, empty page loads too: act only on a preview.
+    if (pendingScroll === null || frame.contentWindow.location.href !== "about:srcdoc") return;
+    const start = pendingScroll === "main" && frame.contentDocument.querySelector("main");
+    // scrollTo, not scrollIntoView, which would scroll the writing view as well.
+    frame.contentWindow.scrollTo(0, start ? start.getBoundingClientRect().top : pendingScroll);
+    pendingScroll = null;
+  });
   async function refreshPreview() {
     const data = new FormData();
     for (const name of PREVIEW_FIELDS) {
@@ -155,18 +164,7 @@
         return;
       }
       // Keep the reader's place; the first time, start at the review, below the site's header.
-      const first = !frame.srcdoc;
-      const scroll = frame.contentWindow ? frame.contentWindow.scrollY : 0;
-      frame.addEventListener(
-        "load",
-        () => {
-          const start = first && frame.contentDocument.querySelector("main");
-          // scrollTo, not scrollIntoView, which would scroll the writing view as well.
-          const top = start ? start.getBoundingClientRect().top : scroll;
-          frame.contentWindow.scrollTo(0, top);
-        },
-        { once: true }
-      );
+      pendingScroll = frame.srcdoc ? frame.contentWindow.scrollY : "main";
       frame.srcdoc = text;
       status.textContent = "Preview updated.";
     } catch (error) {
