@@ -12,8 +12,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("reviews", "0014_search_vector_kept_in_row"), ("people", "0003_name_trigram")]
 AFTER = [
-    ("reviews", "0015_posters_and_lead_images_into_library"),
-    ("people", "0004_headshots_into_library"),
+    ("reviews", "0017_posters_and_lead_images_only_in_library"),
+    ("people", "0006_headshots_only_in_library"),
 ]
 
 

@@ -6,14 +6,14 @@ name; the person or critic then points at it. Backwards, the file path is put ba
 
 import posixpath
 
-from django.db import migrations, models
+from django.db import migrations
 from PIL import Image as PillowImage
 
 
 def library_image(Image, storage, name: str, alt_text: str, title: str):
     """The library image for this stored file: found by path, or made from it.
 
-    (The same as in reviews' 0015; copied, since people knows nothing of reviews.)
+    (The same as in reviews' 0016; copied, since people knows nothing of reviews.)
     """
     image = Image.objects.filter(file=name).first()
     if image is not None:
@@ -55,49 +55,12 @@ def out_of_library(apps, schema_editor):
             row.save(update_fields=["headshot"])
 
 
-def headshot_field():
-    return models.ForeignKey(
-        null=True, blank=True, on_delete=models.PROTECT, related_name="+", to="library.image"
-    )
-
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("library", "0001_media_library"),
-        ("people", "0003_name_trigram"),
+        ("people", "0004_library_images_beside_headshots"),
     ]
 
     operations = [
-        migrations.AddField(model_name="person", name="headshot_image", field=headshot_field()),
-        migrations.AddField(model_name="critic", name="headshot_image", field=headshot_field()),
         migrations.RunPython(into_library, out_of_library),
-        migrations.RemoveField(model_name="person", name="headshot"),
-        migrations.RemoveField(model_name="critic", name="headshot"),
-        migrations.RenameField(model_name="person", old_name="headshot_image", new_name="headshot"),
-        migrations.RenameField(model_name="critic", old_name="headshot_image", new_name="headshot"),
-        # The help text editors see.
-        migrations.AlterField(
-            model_name="critic",
-            name="headshot",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="From the media library. Shown beside the bio. Falls back to the person's headshot when empty.",
-                null=True,
-                on_delete=models.PROTECT,
-                related_name="+",
-                to="library.image",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="person",
-            name="headshot",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="From the media library: search for it, or add it with the + button. Shown square, cropped around its focal point, with the person's name as its description.",
-                null=True,
-                on_delete=models.PROTECT,
-                related_name="+",
-                to="library.image",
-            ),
-        ),
     ]

@@ -7,7 +7,7 @@ put back. A missing file keeps its path in the library, so nothing is dropped si
 
 import posixpath
 
-from django.db import migrations, models
+from django.db import migrations
 from PIL import Image as PillowImage
 
 
@@ -72,64 +72,9 @@ def out_of_library(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("library", "0001_media_library"),
-        ("reviews", "0014_search_vector_kept_in_row"),
+        ("reviews", "0015_library_images_beside_posters_and_lead_images"),
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="film",
-            name="poster_image",
-            field=models.ForeignKey(
-                null=True,
-                blank=True,
-                on_delete=models.PROTECT,
-                related_name="+",
-                to="library.image",
-            ),
-        ),
-        migrations.AddField(
-            model_name="review",
-            name="lead_image_in_library",
-            field=models.ForeignKey(
-                null=True,
-                blank=True,
-                on_delete=models.PROTECT,
-                related_name="+",
-                to="library.image",
-            ),
-        ),
         migrations.RunPython(into_library, out_of_library),
-        migrations.RemoveField(model_name="film", name="poster"),
-        migrations.RemoveField(model_name="review", name="lead_image"),
-        migrations.RemoveField(model_name="review", name="lead_image_alt"),
-        migrations.RenameField(model_name="film", old_name="poster_image", new_name="poster"),
-        migrations.RenameField(
-            model_name="review", old_name="lead_image_in_library", new_name="lead_image"
-        ),
-        # The help text editors see.
-        migrations.AlterField(
-            model_name="film",
-            name="poster",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="From the media library: search for it, or add it with the + button. Shown on the film's page and beside its reviews, cropped tall around its focal point.",
-                null=True,
-                on_delete=models.PROTECT,
-                related_name="+",
-                to="library.image",
-            ),
-        ),
-        migrations.AlterField(
-            model_name="review",
-            name="lead_image",
-            field=models.ForeignKey(
-                blank=True,
-                help_text="From the media library: search for it, or add it with the + button. Shown at the top of the review and when it is shared, cropped wide around its focal point; the film's poster is used when empty.",
-                null=True,
-                on_delete=models.PROTECT,
-                related_name="+",
-                to="library.image",
-            ),
-        ),
     ]
