@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 
+from library.models import Image
 from people.models import Critic
 
 from . import workflow
@@ -62,6 +63,9 @@ def draft_preview(request: HttpRequest, review: Review | None) -> HttpResponse:
         review.body = data["body"][:REVIEW_BODY_MAX_CHARS]
     if "rating" in data:
         review.rating = _rating(data["rating"])
+    if "lead_image" in data:
+        chosen = data["lead_image"]
+        review.lead_image = Image.objects.filter(pk=chosen).first() if chosen.isdigit() else None
     review.slug = review.slug or "preview"
     review.refresh_derived_fields()
     if review.state == Review.State.DRAFT:

@@ -116,6 +116,12 @@ def test_writer_writes_previews_and_publishes_the_same_page(open_page, writer, t
     expect(figure.locator("figcaption")).to_contain_text("Searchlight Pictures")
     preview_body = preview.locator(".review__body").inner_html()
 
+    # The same library image as the lead image, found with the lead image's search box.
+    page.click(".field-lead_image .select2-selection")
+    page.fill(".select2-search__field", "night bus")
+    page.click(f".select2-results__option >> text={ALT}")
+    expect(preview.locator(".review__lead img")).to_have_attribute("alt", ALT)
+
     # The view, at 1280 and 768 px: no axe violations; screenshots kept.
     page.screenshot(path=str(ARTIFACTS / "writing-view-1280.png"))
     assert axe_violations(page) == []
@@ -131,6 +137,8 @@ def test_writer_writes_previews_and_publishes_the_same_page(open_page, writer, t
     assert page.url.endswith(f"/admin/reviews/review/{review.pk}/change/")
     # (Browsers post line ends as CRLF; the text box shows them as LF.)
     expect(page.locator("#id_body")).to_have_value(review.body.replace("\r\n", "\n"))
+    # Saved, the form shows the lead image as a thumbnail, not a file name.
+    expect(page.locator(".field-lead_image_now img.library-thumb")).to_have_attribute("alt", ALT)
     # Saved, the workflow panel sits beside the text, above the film and the details.
     expect(page.locator(".workflow-panel")).to_be_visible()
     panel, text = page.locator(".workflow-panel").bounding_box(), body.bounding_box()
@@ -149,4 +157,5 @@ def test_writer_writes_previews_and_publishes_the_same_page(open_page, writer, t
     expect(reader.locator("h1")).to_have_text(HEADLINE)
     assert reader.locator(".review__body").inner_html() == preview_body
     expect(reader.locator(".review__body aside.pull-quote")).to_be_visible()
+    expect(reader.locator(".review__lead img")).to_have_attribute("alt", ALT)
     assert film.title in reader.locator(".kicker").inner_text()

@@ -32,11 +32,13 @@ def test_the_preview_shows_the_typed_text_as_readers_will_and_saves_nothing(clie
             "body": f"A *tender* film.\n\n::: pullquote\nGrief as a ghost story\n:::\n\n"
             f"![A bus](library:{image.pk})\n\n<script>alert(1)</script>",
             "rating": "4.5",
+            "lead_image": str(image.pk),
         },
     )
     assert response.status_code == 200
     html = response.content.decode()
     assert "<h1>Typed headline</h1>" in html
+    assert '<figure class="review__lead">' in html  # the lead image chosen, not yet saved
     assert "<em>tender</em>" in html
     assert '<aside class="pull-quote">' in html
     assert 'type="image/webp"' in html and 'alt="A bus"' in html

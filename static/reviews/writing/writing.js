@@ -127,7 +127,9 @@
   // The live preview: the form's editorial fields, posted; the page comes back whole.
   const frame = document.getElementById("writing-preview-frame");
   const status = document.getElementById("writing-preview-status");
-  const PREVIEW_FIELDS = ["headline", "standfirst", "body", "kind", "rating", "film", "critic"];
+  const PREVIEW_FIELDS = [
+    "headline", "standfirst", "body", "kind", "rating", "film", "critic", "lead_image",
+  ];
   let previewTimer = null;
   let previewSent = "";
   let previewRunning = false;
