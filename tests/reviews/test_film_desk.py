@@ -403,3 +403,40 @@ def test_credit_default_role_is_cast_for_new_rows(client, editor):
     response = client.get(reverse("admin:reviews_film_add"))
     formset = response.context["inline_admin_formsets"][0].formset
     assert formset.forms[0].fields["role"].initial == Credit.Role.CAST
+
+
+def test_the_editors_comment_is_at_the_top_of_a_sent_back_draft(client, writer, editor):
+    review = ReviewFactory(critic=writer.critic, state=Review.State.IN_REVIEW)
+    services.review_request_changes(review=review, user=editor, comment="Cut the ending.")
+    client.force_login(writer)
+    html = client.get(reverse("admin:reviews_review_change", args=[review.pk])).content.decode()
+    notice = html.index('class="workflow-sent-back"')
+    assert notice < html.index('id="workflow-title"') < html.index('id="review_form"')
+    assert "Cut the ending." in html[notice : html.index('id="workflow-title"')]
+    services.review_submit(review=review, user=writer)
+    html = client.get(reverse("admin:reviews_review_change", args=[review.pk])).content.decode()
+    assert 'class="workflow-sent-back"' not in html
+
+
+def test_tags_are_shown_as_typed_and_read_back_the_same(client, editor):
+    from taggit.utils import parse_tags
+
+    review = ReviewFactory(tags=["London", "Film noir"])
+    client.force_login(editor)
+    form = (
+        client.get(reverse("admin:reviews_review_change", args=[review.pk]))
+        .context["adminform"]
+        .form
+    )
+    shown = form["tags"].value()
+    text = form.fields["tags"].widget.format_value(shown)
+    assert '"' not in text
+    assert sorted(parse_tags(text)) == ["Film noir", "London"]
+    single = ReviewFactory(tags=["Film noir"])
+    form = (
+        client.get(reverse("admin:reviews_review_change", args=[single.pk]))
+        .context["adminform"]
+        .form
+    )
+    text = form.fields["tags"].widget.format_value(form["tags"].value())
+    assert text == "Film noir," and parse_tags(text) == ["Film noir"]
