@@ -40,7 +40,9 @@ class CreatingAutocompleteMixin:
 
     @property
     def media(self):
-        return super().media + forms.Media(js=["reviews/admin/film_entry.js"])
+        # One list, so merged media keep film_entry.js after Django's autocomplete.js.
+        media = super().media
+        return forms.Media(css=media._css, js=[*media._js, "reviews/admin/film_entry.js"])
 
 
 class CreatingAutocompleteSelect(CreatingAutocompleteMixin, AutocompleteSelect):

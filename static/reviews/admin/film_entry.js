@@ -25,9 +25,9 @@
       .then((response) => response.json().then((data) => ({ ok: response.ok, data })))
       .then(({ ok, data }) => {
         if (!ok) throw new Error(data.error || "Not added.");
-        option.value = data.id;
-        option.textContent = data.text;
-        option.selected = true;
+        // Select2's way: a fresh, selected option in place of the “Add …” one.
+        const made = new Option(data.text, data.id, true, true);
+        option.replaceWith(made);
         $(select).trigger("change");
       })
       .catch((error) => {
@@ -43,6 +43,12 @@
     original.call(this.not("[data-create-url]"));
     $.each(creating, (i, element) => {
       const noun = element.dataset.createNoun || "entry";
+      if (!element.multiple && !element.querySelector("option[value='']")) {
+        // Without an empty choice the browser selects the first “Add …” option select2
+        // puts in while one types, and select2 then treats a click on it as no change.
+        const empty = !element.value;
+        element.prepend(new Option("", "", empty, empty));
+      }
       $(element).select2({
         tags: true,
         ajax: {
@@ -57,15 +63,19 @@
         createTag: (params) => {
           const term = (params.term || "").trim();
           if (!term) return null;
-          return { id: NEW + term, text: `Add “${term}” as a new ${noun}`, newName: term };
+          return { id: NEW + term, text: `Add “${term}” as a new ${noun}` };
         },
         insertTag: (data, tag) => data.push(tag), // after the people already known
       });
-      $(element).on("select2:select", (event) => {
-        const data = event.params.data;
-        if (!data.newName) return;
-        const option = Array.from(element.options).find((o) => o.value === NEW + data.newName);
-        if (option) createInPlace(element, option, data.newName);
+      // On change, not select2:select: a lone new option in an empty single select is
+      // already "selected" by the browser, and select2 then reports no selection.
+      $(element).on("change", () => {
+        for (const option of Array.from(element.selectedOptions)) {
+          if (option.value.startsWith(NEW) && !option.dataset.adding) {
+            option.dataset.adding = "1";
+            createInPlace(element, option, option.value.slice(NEW.length));
+          }
+        }
       });
     });
     return this;
