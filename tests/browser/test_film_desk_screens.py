@@ -14,8 +14,8 @@ from tests.factories import AssignmentFactory, AvailabilityFactory, FilmFactory,
 from .test_film_desk_story import Counter, log_in
 
 PAGES = {
-    "calendar-week": "/admin/reviews/film/calendar/",
-    "calendar-month": "/admin/reviews/film/calendar/?view=month",
+    "calendar-week": "/admin/reviews/film/calendar/?date={in_two_days}",
+    "calendar-month": "/admin/reviews/film/calendar/?view=month&date={in_two_days}",
     "desk": "/admin/reviews/review/desk/",
     "review-list": "/admin/reviews/review/",
     "film-list": "/admin/reviews/film/",
@@ -26,7 +26,7 @@ PAGES = {
 def desk_world(editor):
     today = timezone.localdate()
     now = timezone.now()
-    titles = ["All of Us Strangers", "The Zone of Interest", "Poor Things", "Past Lives"]
+    titles = ["All of Us Strangers", "The Zone of Interest", "Poor Things", "Past Lives", "Maestro"]
     films = [FilmFactory(title=title, year=2023) for title in titles]
     for day, film in enumerate(films):
         AvailabilityFactory(
@@ -79,7 +79,7 @@ def test_desk_pages_fit_the_screen(open_page, desk_world, width):
     log_in(Counter(), page, "editor")
     folder = os.environ.get("SCREENSHOT_DIR")
     for name, url in PAGES.items():
-        page.goto(url)
+        page.goto(url.format(in_two_days=timezone.localdate() + datetime.timedelta(days=2)))
         expect(page.locator("#content")).to_be_visible()
         overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         wide = page.evaluate(
