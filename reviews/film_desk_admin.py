@@ -90,8 +90,30 @@ class CreditInlineForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["billing_order"].required = False
+        self.fields["billing_order"].help_text = "Left empty: after the others."
         if self.instance.pk is None:
             self.fields["role"].initial = Credit.Role.CAST  # most rows of a film are its cast
+
+
+class CreditFormSet(forms.BaseInlineFormSet):
+    """Numbers credits left without a billing order after the rest, in the order of the rows
+    (film_entry.js numbers them all; this covers a form sent without it)."""
+
+    def clean(self):
+        super().clean()
+        kept = [
+            form
+            for form in self.forms
+            if form.has_changed() and not self._should_delete_form(form) and form.is_valid()
+        ]
+        numbers = [f.cleaned_data.get("billing_order") for f in kept]
+        following = max((n for n in numbers if n is not None), default=0)
+        for form in kept:
+            if form.cleaned_data.get("billing_order") is None:
+                following += 1
+                form.cleaned_data["billing_order"] = following
+                form.instance.billing_order = following
 
 
 class FilmDeskCreditInline(admin.TabularInline):
@@ -99,6 +121,7 @@ class FilmDeskCreditInline(admin.TabularInline):
 
     model = Credit
     form = CreditInlineForm
+    formset = CreditFormSet
     extra = 3
     fields = ["person", "role", "character", "billing_order"]
     classes = ["film-credits"]

@@ -440,3 +440,32 @@ def test_tags_are_shown_as_typed_and_read_back_the_same(client, editor):
     )
     text = form.fields["tags"].widget.format_value(form["tags"].value())
     assert text == "Film noir," and parse_tags(text) == ["Film noir"]
+
+
+def test_credits_sent_without_billing_numbers_follow_the_others_in_row_order(client, editor):
+    client.force_login(editor)
+    people = [PersonFactory() for _ in range(3)]
+    data = {
+        "title": "Strangers",
+        "slug": "strangers",
+        "year": "2023",
+        "review_embargo_timezone": "UTC",
+        "credits-TOTAL_FORMS": "3",
+        "credits-INITIAL_FORMS": "0",
+        "availabilities-TOTAL_FORMS": "0",
+        "availabilities-INITIAL_FORMS": "0",
+    }
+    for index, (person, number) in enumerate(zip(people, ["", "5", ""], strict=True)):
+        data |= {
+            f"credits-{index}-person": person.pk,
+            f"credits-{index}-role": "cast",
+            f"credits-{index}-billing_order": number,
+        }
+    response = client.post(reverse("admin:reviews_film_add"), data)
+    assert response.status_code == 302
+    credits = Film.objects.get(slug="strangers").credits.all()
+    assert [(c.person, c.billing_order) for c in credits] == [
+        (people[1], 5),
+        (people[0], 6),
+        (people[2], 7),
+    ]
