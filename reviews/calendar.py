@@ -15,7 +15,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Assignment, Availability, Film, Review
+from .models import GOES_LIVE_AT, Assignment, Availability, Film, Review
 
 # How far ahead a film opening with no review assigned, scheduled or published is flagged.
 UNCOVERED_DAYS = 14
@@ -116,19 +116,27 @@ def calendar_days(
             )
         )
 
+    # Shown when readers will see them: the later of the publish time and the film's embargo.
     scheduled = (
         Review.objects.scheduled()
-        .filter(publish_at__gte=start, publish_at__lt=end)
+        .annotate(reaches_readers_at=GOES_LIVE_AT)
+        .filter(reaches_readers_at__gte=start, reaches_readers_at__lt=end)
         .select_related("film", "critic")
-        .only("headline", "publish_at", "state", "film__title", "critic__byline")
+        .only(
+            *("headline", "publish_at", "state", "film__title", "film__review_embargo_until"),
+            "critic__byline",
+        )
     )
     for review in scheduled:
-        at = timezone.localtime(review.publish_at)
+        at = timezone.localtime(review.reaches_readers_at)
+        held = review.reaches_readers_at != review.publish_at
         by_day[at.date()].append(
             CalendarItem(
                 kind="review",
                 label=review.headline,
-                detail=f"Goes out {at:%H:%M}: {review.critic.byline} on {review.film.title}",
+                detail=f"Goes out {at:%H:%M}"
+                + (" (held by the embargo until then)" if held else "")
+                + f": {review.critic.byline} on {review.film.title}",
                 url=reverse("admin:reviews_review_change", args=[review.pk]),
                 sort_key=f"0{at:%H%M}",
             )

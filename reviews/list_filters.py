@@ -9,13 +9,18 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from . import workflow
-from .models import Review
+from .models import GOES_LIVE_AT, Review
 
 
-def held_by_embargo(reviews: QuerySet[Review]) -> QuerySet[Review]:
-    """Published or scheduled reviews whose publish time is before their film's embargo lifts."""
+def held_by_embargo(
+    reviews: QuerySet[Review], now: datetime.datetime | None = None
+) -> QuerySet[Review]:
+    """Published or scheduled reviews whose publish time is before their film's embargo lifts,
+    while it has not lifted yet (afterwards they are simply published)."""
     return reviews.filter(
-        state=Review.State.PUBLISHED, publish_at__lt=F("film__review_embargo_until")
+        state=Review.State.PUBLISHED,
+        publish_at__lt=F("film__review_embargo_until"),
+        film__review_embargo_until__gt=now or timezone.now(),
     )
 
 
@@ -43,9 +48,14 @@ class ReviewStateFilter(admin.SimpleListFilter):
         if value == "scheduled":
             return queryset.scheduled(now)
         if value == "next_7_days":
-            return queryset.scheduled(now).filter(publish_at__lte=now + datetime.timedelta(days=7))
+            # By when readers will see them: the later of publish time and embargo.
+            return (
+                queryset.scheduled(now)
+                .annotate(reaches_readers_at=GOES_LIVE_AT)
+                .filter(reaches_readers_at__lte=now + datetime.timedelta(days=7))
+            )
         if value == "held":
-            return held_by_embargo(queryset)
+            return held_by_embargo(queryset, now)
         if value == "published":
             return queryset.published(now)
         return queryset

@@ -337,10 +337,24 @@ def test_the_state_filter_finds_scheduled_held_and_next_seven_days(client, edito
     def shown(status):
         return {r.headline for r in client.get(url, {"status": status}).context["cl"].result_list}
 
-    assert shown("held") == {held.headline}
-    assert shown("scheduled") == {held.headline, soon.headline, later.headline}
+    late_film = FilmFactory(review_embargo_until=NOW + datetime.timedelta(days=8))
+    held_late = ReviewFactory(
+        film=late_film,
+        state="published",
+        publish_at=NOW + datetime.timedelta(days=1),
+        headline="Held past the week",
+    )
+    lifted = FilmFactory(review_embargo_until=NOW - datetime.timedelta(days=30))
+    ReviewFactory(
+        film=lifted,
+        state="published",
+        publish_at=NOW - datetime.timedelta(days=31),
+        headline="Lifted one",
+    )  # was held, now simply published
+    assert shown("held") == {held.headline, held_late.headline}
+    assert shown("scheduled") == {held.headline, soon.headline, later.headline, held_late.headline}
     assert shown("next_7_days") == {held.headline, soon.headline}
-    assert shown("published") == {"Live one"}
+    assert shown("published") == {"Live one", "Lifted one"}
 
 
 def test_writers_are_not_offered_a_filter_by_critic(client, writer, editor):
