@@ -8,6 +8,7 @@ import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -328,10 +329,22 @@ def bulk_action_page(model_admin, request, queryset, form, action, title, button
     return TemplateResponse(request, "admin/reviews/bulk_action.html", context)
 
 
+class ReviewChangeList(ChangeList):
+    """The review list reads no long text: a page of rows never shows the body."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        return queryset.defer("body", "body_html", "search_vector", "import_fingerprint")
+
+
 class ReviewBulkActionsMixin:
-    """Bulk changes from the review list, each through a service and after a confirmation."""
+    """Bulk changes from the review list, each through a service and after a confirmation;
+    and the list itself, kept cheap (ReviewChangeList, reviews.admin_lists)."""
 
     actions = ["add_tag", "remove_tag", "unpublish_reviews"]
+
+    def get_changelist(self, request, **kwargs):
+        return ReviewChangeList
 
     def _tag_action(self, request, queryset, apply, title, button, verb):
         form = TagForm(request.POST if "apply" in request.POST else None)

@@ -483,3 +483,60 @@ def test_credits_sent_without_billing_numbers_follow_the_others_in_row_order(cli
         (people[0], 6),
         (people[2], 7),
     ]
+
+
+# The review list's rows, written out directly (reviews.admin_lists).
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime.datetime(2024, 1, 5, 9, 7, tzinfo=datetime.UTC),
+        datetime.datetime(2024, 7, 30, 23, 59, tzinfo=datetime.UTC),
+    ],
+)
+@pytest.mark.parametrize("zone", ["UTC", "America/Los_Angeles", "Europe/London"])
+def test_list_times_read_as_everywhere_else_on_the_desk(settings, moment, zone):
+    from magazine.zones import describe_moment
+    from reviews.admin_lists import moment_formatter
+
+    settings.TIME_ZONE = zone
+    assert moment_formatter()(moment) == describe_moment(moment)
+    assert moment_formatter()(None) == "–"
+
+
+def test_the_review_list_rows_carry_the_admins_markup(client, editor):
+    reviews = [ReviewFactory(published=True, headline="Grief <and> ghosts"), ReviewFactory()]
+    client.force_login(editor)
+    url = reverse("admin:reviews_review_changelist")
+    html = client.get(url, {"status": "published"}).content.decode()
+    review = reviews[0]
+    change = reverse("admin:reviews_review_change", args=[review.pk])
+    assert (
+        f'<th class="field-headline"><a href="{change}?_changelist_filters=status%3Dpublished">'
+        "Grief &lt;and&gt; ghosts</a></th>" in html
+    )
+    assert 'name="_selected_action" class="action-select"' in html
+    assert f'value="{review.pk}"' in html and f'value="{reviews[1].pk}"' not in html
+    assert f'<td class="field-film">{review.film}</td>' in html
+    assert '<td class="field-status">Published</td>' in html
+
+
+def test_an_unknown_column_falls_back_to_djangos_own_rows(client, editor, monkeypatch):
+    from reviews.admin import ReviewAdmin
+
+    monkeypatch.setattr(ReviewAdmin, "list_display", ["headline", "film", "slug"])
+    ReviewFactory(slug="a-slug-only-django-shows")
+    client.force_login(editor)
+    html = client.get(reverse("admin:reviews_review_changelist")).content.decode()
+    assert '<td class="field-slug">a-slug-only-django-shows</td>' in html
+
+
+def test_the_review_list_costs_a_fixed_number_of_queries(
+    client, editor, django_assert_max_num_queries
+):
+    for _ in range(30):
+        ReviewFactory(published=True)
+    client.force_login(editor)
+    with django_assert_max_num_queries(12):
+        client.get(reverse("admin:reviews_review_changelist"))
