@@ -17,14 +17,22 @@ from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 
 from library.admin import LibraryImageChooserMixin, thumbnail_html
+from library.models import Image as LibraryImage
+from magazine.images import CheckedImageFormField
 from magazine.zones import describe_moment, desk_time_zone, moment_from_clock, time_zone_choices
 
 from . import selectors, services, workflow, writing
 from .diffs import snapshot_diff
+from .film_desk_admin import (
+    FilmDeskCreditInline,
+    FilmDeskMixin,
+    GenreCreateInPlaceMixin,
+    ReviewBulkActionsMixin,
+)
+from .list_filters import ReviewStateFilter, critic_filter_for
 from .models import (
     Availability,
     Correction,
-    Credit,
     Film,
     Genre,
     NewReviewAutosave,
@@ -36,17 +44,10 @@ from .views import render_review_preview
 
 
 @admin.register(Genre)
-class GenreAdmin(admin.ModelAdmin):
+class GenreAdmin(GenreCreateInPlaceMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-
-
-class CreditInline(admin.TabularInline):
-    model = Credit
-    extra = 1
-    autocomplete_fields = ["person"]
-    fields = ["person", "role", "character", "billing_order"]
 
 
 class AvailabilityInline(admin.TabularInline):
@@ -87,7 +88,15 @@ class ClockTimeField(forms.DateTimeField):
 
 
 class FilmAdminForm(forms.ModelForm):
-    """Takes the embargo as the distributor states it: a clock time and its time zone."""
+    """Takes the embargo as the distributor states it: a clock time and its time zone; and a
+    poster either chosen from the media library or uploaded here into it, on the same page."""
+
+    poster_upload = CheckedImageFormField(
+        label="Or upload a new poster",
+        required=False,
+        help_text="It joins the media library, described as the film's poster. JPEG, PNG or "
+        "WebP, at most 15 MB and 40 megapixels.",
+    )
 
     review_embargo_until = ClockTimeField(
         label="Review embargo lifts at",
@@ -117,6 +126,17 @@ class FilmAdminForm(forms.ModelForm):
             # Shown on the distributor's clock, the way it was entered.
             self.initial["review_embargo_until"] = local.replace(tzinfo=None)
 
+    def save(self, commit=True):
+        upload = self.cleaned_data.get("poster_upload")
+        if upload:
+            film = self.instance
+            self.instance.poster = LibraryImage.objects.create(
+                file=upload,
+                alt_text=f"Poster for {film.title} ({film.year})",
+                title=f"{film.title} ({film.year}), poster",
+            )
+        return super().save(commit)
+
     def clean_review_embargo_timezone(self) -> str:
         # Left out of the post (an old form, a script): keep the zone the film has.
         return self.cleaned_data["review_embargo_timezone"] or (
@@ -143,25 +163,30 @@ class FilmAdminForm(forms.ModelForm):
 
 
 @admin.register(Film)
-class FilmAdmin(LibraryImageChooserMixin, admin.ModelAdmin):
+class FilmAdmin(LibraryImageChooserMixin, FilmDeskMixin, admin.ModelAdmin):
     form = FilmAdminForm
+    change_list_template = "admin/reviews/film/change_list.html"
     list_display = ["title", "year", "release_date", "runtime_minutes", "embargo", "updated_at"]
     list_filter = ["genres", "year"]
     search_fields = ["title", "slug", "source_title", "source_author"]
     prepopulated_fields = {"slug": ["title", "year"]}
-    filter_horizontal = ["genres"]
-    inlines = [CreditInline, AvailabilityInline]
+    inlines = [FilmDeskCreditInline, AvailabilityInline]
     # The poster is chosen from the media library (search, or + to upload one).
     autocomplete_fields = ["poster"]
 
     class Media:
-        css = {"all": ["reviews/admin/film.css", "library/library.css"]}
+        css = {
+            "all": ["reviews/admin/film.css", "reviews/admin/film_desk.css", "library/library.css"]
+        }
         js = ["library/chooser_names.js"]
 
     readonly_fields = ["embargo_lifts", "poster_now"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "year", "release_date", "runtime_minutes", "genres"]}),
-        ("About the film", {"fields": ["synopsis", "poster", "poster_now", "imdb_id"]}),
+        (
+            "About the film",
+            {"fields": ["synopsis", "poster", "poster_upload", "poster_now", "imdb_id"]},
+        ),
         ("Source material", {"fields": ["source_title", "source_kind", "source_author"]}),
         (
             "Review embargo",
@@ -178,6 +203,14 @@ class FilmAdmin(LibraryImageChooserMixin, admin.ModelAdmin):
     @admin.display(description="Review embargo until", ordering="review_embargo_until")
     def embargo(self, film: Film) -> str:
         return film.review_embargo_description or "–"
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "poster" and field is not None:
+            # The film form opens no pop-ups: a new poster is uploaded in place (poster_upload).
+            for link in ("can_add_related", "can_change_related", "can_view_related"):
+                setattr(field.widget, link, False)
+        return field
 
     @admin.display(description="Poster now")
     def poster_now(self, film: Film) -> str:
@@ -270,12 +303,12 @@ class CorrectionInline(admin.TabularInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(LibraryImageChooserMixin, admin.ModelAdmin):
+class ReviewAdmin(LibraryImageChooserMixin, ReviewBulkActionsMixin, admin.ModelAdmin):
     form = ReviewAdminForm
     change_form_template = "admin/reviews/review/change_form.html"
     change_list_template = "admin/reviews/review/change_list.html"
     list_display = ["headline", "film", "critic", "kind", "status", "publish_time", "updated_at"]
-    list_filter = ["state", "kind", "critic", "publish_at"]
+    list_filter = [ReviewStateFilter, "kind", "critic", "publish_at"]
     list_select_related = ["film", "critic"]
     search_fields = ["headline", "slug", "standfirst", "film__title", "critic__byline"]
     prepopulated_fields = {"slug": ["headline"]}
@@ -401,6 +434,11 @@ class ReviewAdmin(LibraryImageChooserMixin, admin.ModelAdmin):
             tags=form.cleaned_data.get("tags"),
             new_autosave_key=None if change else request.POST.get("new_autosave_key"),
         )
+        if not change:
+            services.assignment_link_review(review=obj)
+
+    def get_list_filter(self, request: HttpRequest):
+        return critic_filter_for(request.user, super().get_list_filter(request))
 
     # A review not saved yet is autosaved too, per open form (NewReviewAutosave).
     def _new_autosave_key(self, request: HttpRequest) -> tuple[str, NewReviewAutosave | None]:

@@ -9,7 +9,15 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from people.models import Critic, Person
-from reviews.models import Availability, Correction, Credit, Film, Genre, Review
+from reviews.models import (
+    Assignment,
+    Availability,
+    Correction,
+    Credit,
+    Film,
+    Genre,
+    Review,
+)
 
 # Long enough for the production password validators; browser tests type it in.
 PASSWORD = "correct horse battery staple"
@@ -274,3 +282,13 @@ class LibraryImageFactory(factory.django.DjangoModelFactory):
     file = factory.LazyFunction(lambda: ContentFile(image_bytes(1600, 900), name="still.jpg"))
     title = factory.Sequence(lambda n: f"Film still {n}")
     alt_text = "Two men on a night bus"
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assignment
+
+    film = factory.SubFactory(FilmFactory)
+    critic = factory.SubFactory(CriticFactory)
+    due_on = datetime.date(2024, 3, 1)
+    note = "About 800 words."

@@ -10,9 +10,9 @@ from tests.factories import image_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("reviews", "0014_search_vector_kept_in_row"), ("people", "0003_name_trigram")]
+BEFORE = [("reviews", "0016_film_desk_roles"), ("people", "0003_name_trigram")]
 AFTER = [
-    ("reviews", "0017_posters_and_lead_images_only_in_library"),
+    ("reviews", "0019_posters_and_lead_images_only_in_library"),
     ("people", "0006_headshots_only_in_library"),
 ]
 
