@@ -238,6 +238,9 @@ TAGGIT_CASE_INSENSITIVE = True
 MAGAZINE_NAME = os.environ.get("MAGAZINE_NAME", "Frame Rate")
 # Where-to-watch notes speak to readers in this region (ISO 3166 country code).
 MAGAZINE_REGION = os.environ.get("MAGAZINE_REGION", "US")
+# The domain in feed entry ids (tag:DOMAIN,DATE:review/N): one the magazine owns, set once and
+# never changed, or every feed reader sees every review as new again (magazine/feeds.py).
+MAGAZINE_FEED_ID_DOMAIN = os.environ.get("MAGAZINE_FEED_ID_DOMAIN", "framerate.example")
 # How many cast members the film facts box on a review page lists.
 MAGAZINE_TOP_BILLED = 4
 # How long an anonymous reader page may be served from the cache (0 turns the cache off);

@@ -1,0 +1,43 @@
+"""Every kind of reader page passes the Nu HTML Checker, its tricky text intact."""
+
+import lxml.html
+import pytest
+
+from .conftest import CRITIC_BYLINE, DIRECTOR, FILM_TITLE, HEADLINE, RTL_ACTOR, RTL_CRITIC
+from .tools import nu_errors
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED_STATUS = {"404": 404}
+
+
+def test_every_page_kind_passes_the_nu_html_checker(client, catalogue, tmp_path):
+    documents = {}
+    for kind, url in catalogue.pages.items():
+        response = client.get(url)
+        assert response.status_code == EXPECTED_STATUS.get(kind, 200), kind
+        documents[kind] = response.content
+
+    errors = nu_errors(documents, tmp_path)
+
+    assert errors == {}, "\n".join(
+        f"{kind} ({catalogue.pages[kind]}):\n  " + "\n  ".join(messages)
+        for kind, messages in errors.items()
+    )
+
+
+def text_of(client, url: str, xpath: str) -> list[str]:
+    document = lxml.html.fromstring(client.get(url).content)
+    return [element.text_content().strip() for element in document.xpath(xpath)]
+
+
+def test_quotes_ampersands_brackets_emoji_and_rtl_reach_readers_as_typed(client, catalogue):
+    review = catalogue.rated.get_absolute_url()
+    assert text_of(client, review, "//h1") == [HEADLINE]
+    assert text_of(client, review, "//title") == [f"{HEADLINE} · Frame Rate"]
+    assert CRITIC_BYLINE in text_of(client, review, "//a[@rel='author']")
+    assert FILM_TITLE in text_of(client, review, "//cite")
+    film = catalogue.pages["film"]
+    assert DIRECTOR in text_of(client, film, "//a")
+    assert RTL_ACTOR in text_of(client, film, "//a")
+    assert text_of(client, catalogue.pages["critic (RTL)"], "//h1") == [RTL_CRITIC]
