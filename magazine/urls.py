@@ -51,6 +51,7 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("robots.txt", reader_page(views.robots_txt), name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     # Before the admin's own route of the same address (admin:view_on_site), which it replaces.
     path(
         "admin/r/<int:content_type_id>/<path:object_id>/",

@@ -18,6 +18,7 @@ from .previews import (
     preview_link_read,
 )
 from .review_page import preview_parts, published_review_parts
+from .scores import critics_score
 from .selectors import filmography
 from .structured_data import film_data
 
@@ -88,6 +89,7 @@ class FilmDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["where_to_watch"] = self.object.where_to_watch()
+        context["critics_score"] = critics_score(self.object.published_reviews)
         context["structured_data"] = film_data(
             self.object, self.object.published_reviews, self.request.build_absolute_uri
         )

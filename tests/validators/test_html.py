@@ -41,3 +41,11 @@ def test_quotes_ampersands_brackets_emoji_and_rtl_reach_readers_as_typed(client,
     assert DIRECTOR in text_of(client, film, "//a")
     assert RTL_ACTOR in text_of(client, film, "//a")
     assert text_of(client, catalogue.pages["critic (RTL)"], "//h1") == [RTL_CRITIC]
+
+
+def test_the_favicon_answers_at_the_address_browsers_ask(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    icon = client.get(response["Location"])
+    assert icon.status_code == 200
+    assert b"".join(icon.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an .ico file
