@@ -35,6 +35,7 @@ def render_review_preview(request: HttpRequest, review: Review, *, shared: bool)
     """The review exactly as readers will see it, with a preview banner; never indexed."""
     context = {
         "review": review,
+        "canonical_path": review.get_absolute_url(),  # the address it will be read at
         "parts": preview_parts(review, request),
         "preview": {"shared": shared, "status": workflow.status_of(review)},
     }

@@ -38,10 +38,13 @@ def machine_time(moment: datetime.datetime | None) -> str:
 
 @register.simple_tag(takes_context=True)
 def canonical_url(context) -> str:
-    """This page's address without tracking or sorting noise: only the page and A–Z letter."""
+    """This page's address without tracking or sorting noise: only the page and A–Z letter;
+    or `canonical_path` from the context, for a page that stands in for another (a preview)."""
     request = context.get("request")
     if request is None:
         return ""
+    if context.get("canonical_path"):
+        return request.build_absolute_uri(context["canonical_path"])
     kept = QueryDict(mutable=True)
     if request.GET.get("letter"):
         kept["letter"] = request.GET["letter"]

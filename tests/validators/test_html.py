@@ -49,3 +49,32 @@ def test_the_favicon_answers_at_the_address_browsers_ask(client):
     icon = client.get(response["Location"])
     assert icon.status_code == 200
     assert b"".join(icon.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an .ico file
+
+
+def landmark_names(client, url: str) -> list[str]:
+    document = lxml.html.fromstring(client.get(url).content)
+    return [form.get("aria-label") for form in document.xpath("//*[@role='search']")]
+
+
+@pytest.mark.parametrize("kind", ["search with results", "search, empty", "404"])
+def test_each_search_landmark_has_its_own_name(client, catalogue, kind):
+    names = landmark_names(client, catalogue.pages[kind])
+    assert len(names) == 2 and all(names) and len(set(names)) == 2, names
+
+
+def canonical_and_og_url(client, url: str) -> tuple[list[str], list[str]]:
+    document = lxml.html.fromstring(client.get(url).content)
+    return (
+        document.xpath("//link[@rel='canonical']/@href"),
+        document.xpath("//meta[@property='og:url']/@content"),
+    )
+
+
+def test_a_404_names_no_canonical_address(client, catalogue):
+    assert canonical_and_og_url(client, "/no-such-page/") == ([], [])
+
+
+def test_a_preview_is_canonical_to_the_review_public_address(client, catalogue):
+    public = "http://testserver" + catalogue.draft.get_absolute_url()
+    preview = catalogue.pages["preview (unscheduled draft)"]
+    assert canonical_and_og_url(client, preview) == ([public], [public])
