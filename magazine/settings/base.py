@@ -89,6 +89,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses pages, feeds and sitemaps (static files come precompressed from WhiteNoise,
+    # which answers before this). Outside the page cache, which so keeps one plain copy.
+    # Django's GZip pads its output at random against BREACH (Django 4.2+).
+    "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "magazine.middleware.DatabaseUnavailableMiddleware",
     "magazine.pagecache.ReaderPageCacheMiddleware",
