@@ -49,8 +49,11 @@ def latest_review_change():
     generation = current_generation()
 
     def compute():
-        found = Review.objects.published(now).aggregate(
-            published=Max("publish_at"), edited=Max("updated_at")
+        # goes_live_at: a review held by its film's embargo appears at the lift, not before.
+        found = (
+            Review.objects.published(now)
+            .with_goes_live_at()
+            .aggregate(published=Max("goes_live_at"), edited=Max("updated_at"))
         )
         return _latest(found["published"], found["edited"]), next_publish_at_in(generation, now)
 
@@ -239,8 +242,9 @@ class GenreSitemap(Section):
         """Read for the section's own page only, not for the index."""
         return dict(
             Review.objects.published()
+            .with_goes_live_at()
             .values_list("film__genres")
-            .annotate(latest=Max("publish_at"))
+            .annotate(latest=Max("goes_live_at"))
             .order_by()
         )
 
@@ -267,8 +271,9 @@ class YearSitemap(Section):
     def latest(self) -> dict[int, object]:
         return dict(
             Review.objects.published()
+            .with_goes_live_at()
             .values_list("film__year")
-            .annotate(latest=Max("publish_at"))
+            .annotate(latest=Max("goes_live_at"))
             .order_by()
         )
 
