@@ -20,6 +20,7 @@ from tests.factories import (
     CriticFactory,
     FilmFactory,
     GenreFactory,
+    LibraryImageFactory,
     PersonFactory,
     ReviewFactory,
     image_bytes,
@@ -66,7 +67,11 @@ def catalogue(db, settings) -> Catalogue:
         source_author="Taichi Yamada",
     )
     film.genres.add(genre)
-    film.poster.save("poster.jpg", ContentFile(image_bytes(1000, 1500)))
+    film.poster = LibraryImageFactory(
+        file=ContentFile(image_bytes(1000, 1500), name="poster.jpg"),
+        alt_text="Poster for the film",
+    )
+    film.save()
     director = PersonFactory(name=DIRECTOR, slug="ramon", bio="Born in Seville & raised <online>.")
     CreditFactory(film=film, person=director, role="director", character="")
     CreditFactory(film=film, person=PersonFactory(name=RTL_ACTOR, slug="avi"), character="Adam")
@@ -92,9 +97,11 @@ def catalogue(db, settings) -> Catalogue:
         body=BODY,
         rating=Decimal("4.5"),
         tags=[TAG, "ghosts"],
-        lead_image_alt="A man alone at a window & the city <behind> him 🌆",
+        lead_image=LibraryImageFactory(
+            file=ContentFile(image_bytes(1600, 900), name="lead.jpg"),
+            alt_text="A man alone at a window & the city <behind> him 🌆",
+        ),
     )
-    rated.lead_image.save("lead.jpg", ContentFile(image_bytes(1600, 900)))
     # No rating, no lead image, and a film with no poster: the fallback image's case.
     other_film = FilmFactory(title="ليلة في المدينة", slug="layla", year=2021)
     unrated = ReviewFactory(
