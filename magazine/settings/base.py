@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "magazine.middleware.DatabaseUnavailableMiddleware",
+    "magazine.query_guard.QueryStringGuardMiddleware",
     "magazine.pagecache.ReaderPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
