@@ -41,7 +41,8 @@ run: install
 # Runs the site the way production does: DEBUG off, gunicorn, whitenoise serving hashed and
 # compressed static files; only HTTPS is off, since it is plain http on this machine.
 # Uses DATABASE_URL and REDIS_URL when set (docs/deploy.md), else SQLite and local memory.
-serve: export SECRET_KEY ?= local-serve-only-$(shell hostname)-not-for-production-use-anywhere
+# A fresh random key each time: a key written here would let anyone sign preview links.
+serve: export SECRET_KEY ?= $(shell $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))")
 serve: export HTTPS ?= 0
 serve: export ALLOWED_HOSTS ?= $(HOST),localhost
 serve: export GUNICORN_BIND ?= $(HOST):$(PORT)

@@ -29,13 +29,40 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 
+# Keys that have been published (in this repository, its docs or Django's project template):
+# anyone can sign a preview link or a session with them.
+KNOWN_EXAMPLE_SECRET_KEYS = {
+    "change-me-Vq3o5yXb2rJc8Lk0pT7wZ1nH4sD6fG9aE2uY5iO8mN3bR7xK0cQ4vW6zP1tS",
+    "test-only-secret",
+    "benchmark-only-not-a-secret",
+    "local-development-only-not-a-secret",
+}
+KNOWN_EXAMPLE_SECRET_KEY_MARKERS = ("change-me", "django-insecure-", "not-for-production")
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why a SECRET_KEY may not sign anything in production, or None when it may."""
+    if not key:
+        return "SECRET_KEY must be set when DEBUG is off."
+    if key in KNOWN_EXAMPLE_SECRET_KEYS or any(
+        marker in key for marker in KNOWN_EXAMPLE_SECRET_KEY_MARKERS
+    ):
+        return "SECRET_KEY is an example key published with the code: anyone could sign with it."
+    if len(key) < 50:
+        return f"SECRET_KEY is too short ({len(key)} characters; at least 50)."
+    if len(set(key)) < 20:
+        return "SECRET_KEY repeats too few characters to be random (fewer than 20 distinct)."
+    return None
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not DEBUG and (problem := secret_key_problem(SECRET_KEY)):
+    raise ImproperlyConfigured(
+        f"{problem} Generate one with "
+        '`python3 -c "import secrets; print(secrets.token_urlsafe(50))"`. For local work run '
+        "with DEBUG=1 (make run does)."
+    )
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off. For local work run with DEBUG=1 "
-            "(make run does), or export SECRET_KEY."
-        )
     SECRET_KEY = "local-development-only-not-a-secret"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
