@@ -163,6 +163,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # SQLite's search index is not content: never dumped (reviews/routers.py).
 DATABASE_ROUTERS = ["reviews.routers.SearchIndexRouter"]
 
+# The only sign-in is the admin's; after it (and when its ?next= is refused as unsafe) editors
+# land on the admin index, not Django's default /accounts/profile/.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

@@ -16,6 +16,7 @@ from django.http import QueryDict
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.factories import (
+    PASSWORD,
     AvailabilityFactory,
     CreditFactory,
     GenreFactory,
@@ -192,3 +193,17 @@ def test_no_admin_page_answers_500_to_any_parameter(client, catalogue):
 def test_admin_login_survives_hostile_next(client, db):
     urls = [f"/admin/login/?{urlencode({'next': value})}" for value in HOSTILE_VALUES]
     _assert_no_server_errors(client, urls)
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/", "javascript:x"])
+def test_a_refused_next_lands_on_the_admin_index(client, db, next_url):
+    UserFactory(username="editor", superuser=True)
+
+    response = client.post(
+        f"/admin/login/?{urlencode({'next': next_url})}",
+        {"username": "editor", "password": PASSWORD, "next": next_url},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    assert client.get(response["Location"]).status_code == 200
