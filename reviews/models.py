@@ -991,6 +991,9 @@ class ReviewRevision(models.Model):
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.EDIT)
     data = models.JSONField(help_text="The editorial fields as they were after this save.")
 
+    # Autosaves are typing in progress, not saves: only each writer's newest few are kept.
+    AUTOSAVES_KEPT = 5
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         get_latest_by = "created_at"
