@@ -119,6 +119,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "magazine.middleware.DatabaseUnavailableMiddleware",
     "magazine.query_guard.QueryStringGuardMiddleware",
+    "magazine.deadline.RequestTimeoutMiddleware",
     "magazine.pagecache.ReaderPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
