@@ -82,6 +82,7 @@ class SearchView(ListView):
 
     template_name = "magazine/search.html"
     context_object_name = "reviews"
+    query_parameters = ("q",)
     paginate_by = 10
     paginator_class = UncountedPaginator
     names_shown = 8
@@ -157,6 +158,7 @@ class FilmIndexView(ListView):
 
     template_name = "magazine/film_list.html"
     context_object_name = "films"
+    query_parameters = ("letter",)
     paginate_by = 60
     paginator_class = UncountedPaginator
 

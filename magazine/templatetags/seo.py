@@ -8,6 +8,8 @@ from django.http import QueryDict
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from magazine.page_parameters import parameters_read_at
+
 register = template.Library()
 
 # The characters that could end a <script> element or open a comment inside it.
@@ -30,7 +32,7 @@ def canonical_url(context) -> str:
     if request is None:
         return ""
     kept = QueryDict(mutable=True)
-    if request.GET.get("letter"):
+    if "letter" in parameters_read_at(request.path_info) and request.GET.get("letter"):
         kept["letter"] = request.GET["letter"]
     page_obj = context.get("page_obj")
     if page_obj is not None and page_obj.number > 1:

@@ -76,22 +76,35 @@ def _named_routes(patterns, prefix="") -> set[str]:
 
 @contextlib.contextmanager
 def parameters_read():
-    """Records every name a view asks `request.GET` (or any QueryDict) for."""
+    """Records every name a view asks `request.GET` (or any QueryDict) for; building a
+    QueryDict (which looks up each of its own names) does not count."""
     seen: set[str] = set()
+    building = False
     originals = {
-        name: getattr(QueryDict, name) for name in ("__getitem__", "get", "getlist", "__contains__")
+        name: getattr(QueryDict, name)
+        for name in ("__init__", "__getitem__", "get", "getlist", "__contains__")
     }
+
+    def init(self, *args, **kwargs):
+        nonlocal building
+        building = True
+        try:
+            originals["__init__"](self, *args, **kwargs)
+        finally:
+            building = False
 
     def recording(name):
         original = originals[name]
 
         def method(self, key, *args, **kwargs):
-            seen.add(key)
+            if not building:
+                seen.add(key)
             return original(self, key, *args, **kwargs)
 
         return method
 
-    for name in originals:
+    QueryDict.__init__ = init
+    for name in ("__getitem__", "get", "getlist", "__contains__"):
         setattr(QueryDict, name, recording(name))
     try:
         yield seen
