@@ -231,7 +231,7 @@ STORAGES = {
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
-# Uploads: the proxy also caps request bodies (docs/deploy.md); these bound each image.
+# Uploads: the one limit, used by Django and by the nginx site `manage.py nginx_conf` prints.
 MAGAZINE_UPLOAD_MAX_BYTES = int(os.environ.get("MAGAZINE_UPLOAD_MAX_BYTES", 15 * 1024 * 1024))
 MAGAZINE_UPLOAD_MAX_PIXELS = int(os.environ.get("MAGAZINE_UPLOAD_MAX_PIXELS", 40_000_000))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
