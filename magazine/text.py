@@ -49,7 +49,7 @@ _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def render_markdown(source: str) -> str:
     """Return sanitised HTML for Markdown source: no script, event handler or unsafe link."""
-    html = _markdown.render(_CONTROL_CHARACTERS.sub("", source or ""))
+    html = _markdown.render(_CONTROL_CHARACTERS.sub("", source or "")).rstrip("\n")
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

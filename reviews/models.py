@@ -194,7 +194,9 @@ class Film(ChangesReaderPages, TimestampedModel):
     natural_key_fields = ("slug",)
 
     class Meta:
-        ordering = ["title", "year"]
+        # The slug last: films of the same title and year list in the same order everywhere,
+        # before and after an export.
+        ordering = ["title", "year", "slug"]
         constraints = [
             known_values(
                 "reviews_film",

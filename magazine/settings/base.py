@@ -230,6 +230,8 @@ STORAGES = {
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+# JSON exports keep timestamps to the microsecond (magazine/precise_json.py).
+SERIALIZATION_MODULES = {"json": "magazine.precise_json"}
 
 # Uploads: the one limit, used by Django and by the nginx site `manage.py nginx_conf` prints.
 MAGAZINE_UPLOAD_MAX_BYTES = int(os.environ.get("MAGAZINE_UPLOAD_MAX_BYTES", 15 * 1024 * 1024))
