@@ -10,7 +10,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run serve test lint format check-migrations clean bench bench-quick bench-import
+.PHONY: install run serve test lint format check-migrations clean bench bench-quick bench-import bench-load
 
 install: $(VENV)/.installed
 
@@ -83,6 +83,14 @@ bench: install
 	@command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install -y wrk"; exit 1; }
 	$(PY) bench/run.py --reviews 1000 100000 $(BENCH_ARGS)
 	$(PY) bench/loaddata_bench.py $(BENCH_IMPORT_ARGS)
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "bench needs nginx: apt-get install -y nginx"; exit 1; }
+	$(PY) bench/load_nginx.py $(BENCH_LOAD_ARGS)
+
+# 64 readers through nginx (TLS) and gunicorn, as deployed, beside the floor (docs/deploy.md).
+# BENCH_LOAD_ARGS="--database postgres --redis-url redis://127.0.0.1:6379/16" as in production.
+BENCH_LOAD_ARGS ?=
+bench-load: install
+	$(PY) bench/load_nginx.py $(BENCH_LOAD_ARGS)
 
 bench-quick: install
 	@command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install -y wrk"; exit 1; }
