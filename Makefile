@@ -87,7 +87,7 @@ bench: install
 	$(PY) bench/load_nginx.py $(BENCH_LOAD_ARGS)
 
 # 64 readers through nginx (TLS) and gunicorn, as deployed, beside the floor (docs/deploy.md).
-# BENCH_LOAD_ARGS="--database postgres --redis-url redis://127.0.0.1:6379/16" as in production.
+# BENCH_LOAD_ARGS="--database postgres --redis-url redis://127.0.0.1:6379/1" as in production.
 BENCH_LOAD_ARGS ?=
 bench-load: install
 	$(PY) bench/load_nginx.py $(BENCH_LOAD_ARGS)

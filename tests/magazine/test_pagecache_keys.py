@@ -3,6 +3,7 @@ cache (6,952 requests to /search/?q=night&cb=<uuid> made 6,952 copies before).""
 
 import pytest
 from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 
 from magazine.page_parameters import parameters_read_at
 from magazine.pagecache import CACHE_HEADER
@@ -12,10 +13,10 @@ from tests.magazine.test_hostile_parameters import READER_PAGES, catalogue, para
 
 def cached_pages() -> int:
     cache = caches["default"]
-    if hasattr(cache, "_cache"):  # local memory
+    if isinstance(cache, LocMemCache):
         return sum(1 for key in cache._cache if "pagecache:page:" in key)
-    client = cache._cache.get_client()
-    return sum(1 for _ in client.scan_iter(match=f"*{cache.key_prefix}*pagecache:page:*"))
+    client = cache._cache.get_client(write=False)
+    return sum(1 for _ in client.scan_iter(match=f"{cache.key_prefix}*pagecache:page:*"))
 
 
 @pytest.mark.django_db
