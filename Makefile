@@ -10,7 +10,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run serve test lint format check-migrations clean bench bench-quick bench-import
+.PHONY: install run serve test lint format check-migrations clean bench bench-quick bench-import bench-load
 
 install: $(VENV)/.installed
 
@@ -42,7 +42,8 @@ run: install
 # Runs the site the way production does: DEBUG off, gunicorn, whitenoise serving hashed and
 # compressed static files; only HTTPS is off, since it is plain http on this machine.
 # Uses DATABASE_URL and REDIS_URL when set (docs/deploy.md), else SQLite and local memory.
-serve: export SECRET_KEY ?= local-serve-only-$(shell hostname)-not-for-production-use-anywhere
+# A fresh random key each time: a key written here would let anyone sign preview links.
+serve: export SECRET_KEY ?= $(shell $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))")
 serve: export HTTPS ?= 0
 serve: export ALLOWED_HOSTS ?= $(HOST),localhost
 serve: export GUNICORN_BIND ?= $(HOST):$(PORT)
@@ -83,6 +84,14 @@ bench: install
 	@command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install -y wrk"; exit 1; }
 	$(PY) bench/run.py --reviews 1000 100000 $(BENCH_ARGS)
 	$(PY) bench/loaddata_bench.py $(BENCH_IMPORT_ARGS)
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "bench needs nginx: apt-get install -y nginx"; exit 1; }
+	$(PY) bench/load_nginx.py $(BENCH_LOAD_ARGS)
+
+# 64 readers through nginx (TLS) and gunicorn, as deployed, beside the floor (docs/deploy.md).
+# BENCH_LOAD_ARGS="--database postgres --redis-url redis://127.0.0.1:6379/1" as in production.
+BENCH_LOAD_ARGS ?=
+bench-load: install
+	$(PY) bench/load_nginx.py $(BENCH_LOAD_ARGS)
 
 bench-quick: install
 	@command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install -y wrk"; exit 1; }

@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponseNotAllowed, JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -169,5 +170,6 @@ class ImageAdmin(admin.ModelAdmin):
                 {"errors": {name: list(errors) for name, errors in form.errors.items()}},
                 status=400,
             )
-        image = form.save()
+        with transaction.atomic():  # as the admin's own forms: a failed write keeps no row
+            image = form.save()
         return JsonResponse({"image": chooser_item(image)}, status=201)

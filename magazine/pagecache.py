@@ -30,6 +30,7 @@ from reviews.selectors import next_publish_at_in
 
 from .freshness import current_generation, next_local_midnight
 from .modified import content_last_modified
+from .page_parameters import parameters_read_at
 
 CACHE_HEADER = "X-Page-Cache"
 
@@ -53,7 +54,9 @@ def _is_anonymous(request: HttpRequest) -> bool:
 
 
 def _page_key(generation: str, request: HttpRequest) -> str:
-    url = f"{request.get_host()}{request.get_full_path()}"
+    # Only the parameters the page reads: `?cb=<uuid>` must not make a copy per request.
+    read = [(name, request.GET.getlist(name)) for name in parameters_read_at(request.path_info)]
+    url = f"{request.get_host()}{request.path}?{[item for item in read if item[1]]}"
     digest = hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
     return f"pagecache:page:{generation}:{digest}"
 

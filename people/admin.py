@@ -59,3 +59,11 @@ class CriticAdmin(LibraryImageChooserMixin, admin.ModelAdmin):
     @admin.display(description="Headshot now")
     def headshot_now(self, critic: Critic) -> str:
         return thumbnail_html(critic.headshot)
+
+    def get_readonly_fields(self, request, obj=None):
+        # A login tied to a byline can write as that critic: only those who may manage users
+        # (auth.change_user) choose which login that is.
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm("auth.change_user"):
+            readonly.append("user")
+        return readonly

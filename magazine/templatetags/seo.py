@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from magazine.page_parameters import parameters_read_at
+
 register = template.Library()
 
 # The characters that could end a <script> element or open a comment inside it.
@@ -46,7 +48,7 @@ def canonical_url(context) -> str:
     if context.get("canonical_path"):
         return request.build_absolute_uri(context["canonical_path"])
     kept = QueryDict(mutable=True)
-    if request.GET.get("letter"):
+    if "letter" in parameters_read_at(request.path_info) and request.GET.get("letter"):
         kept["letter"] = request.GET["letter"]
     page_obj = context.get("page_obj")
     if page_obj is not None and page_obj.number > 1:

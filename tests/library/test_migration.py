@@ -10,10 +10,10 @@ from tests.factories import image_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("reviews", "0016_film_desk_roles"), ("people", "0003_name_trigram")]
+BEFORE = [("reviews", "0018_total_order_of_names"), ("people", "0004_total_order_of_names")]
 AFTER = [
-    ("reviews", "0019_posters_and_lead_images_only_in_library"),
-    ("people", "0006_headshots_only_in_library"),
+    ("reviews", "0021_posters_and_lead_images_only_in_library"),
+    ("people", "0007_headshots_only_in_library"),
 ]
 
 

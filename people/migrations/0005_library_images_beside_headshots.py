@@ -12,7 +12,7 @@ def headshot_field():
 class Migration(migrations.Migration):
     dependencies = [
         ("library", "0001_media_library"),
-        ("people", "0003_name_trigram"),
+        ("people", "0004_total_order_of_names"),
     ]
 
     operations = [

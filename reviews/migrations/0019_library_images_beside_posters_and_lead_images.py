@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("library", "0001_media_library"),
-        ("reviews", "0016_film_desk_roles"),
+        ("reviews", "0018_total_order_of_names"),
     ]
 
     operations = [
