@@ -43,6 +43,7 @@ from django.utils import timezone
 
 from magazine.freshness import content_changed
 from magazine.timestamps import TimestampedModel
+from magazine.zones import describe_moment
 from reviews.models import Film, Review, ReviewRevision, ReviewTransition, TaggedReview
 from reviews.services import revision_create
 from reviews.tallies import refresh_all_tallies
@@ -314,6 +315,7 @@ class FixtureLoader:
         for model in order:
             self.plan_many_to_many(model, by_model[model])
             self.check_unique(model, by_model[model])
+        self.check_embargoes(by_model.get(Review, []))
         self.raise_problems()
         review_plan = ReviewImportPlan(
             self, by_model.get(Review, []), by_model.get(TaggedReview, [])
@@ -322,6 +324,24 @@ class FixtureLoader:
         self.raise_problems()
         review_plan.check_edited()
         return self.write(order, by_model, review_plan)
+
+    def check_embargoes(self, reviews: list[Record]) -> None:
+        """Refuse a review that would be public while its film's review embargo holds (the
+        film as it will be after this load: an embargo set in the same fixtures counts)."""
+        for record in reviews:
+            review = record.instance
+            if record.failed or review.state != Review.State.PUBLISHED:
+                continue
+            film = review.film
+            goes_out = review.publish_at or self.now
+            if film.embargo_blocks(goes_out):
+                self.problem(
+                    record,
+                    f"would be public from {describe_moment(goes_out)}, during the review "
+                    f"embargo on {film}, which lifts at {film.review_embargo_description}; "
+                    "give it a publish_at at or after that moment, or load it as a draft",
+                    "publish_at",
+                )
 
     def raise_problems(self) -> None:
         if self.problems:
