@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 
 from magazine.zones import describe_moment, desk_time_zone, moment_from_clock, time_zone_choices
 
-from . import selectors, services, workflow
+from . import embargoes, selectors, services, workflow
 from .diffs import snapshot_diff
 from .models import (
     Availability,
@@ -154,7 +154,7 @@ class FilmAdmin(admin.ModelAdmin):
     class Media:
         css = {"all": ["reviews/admin/film.css"]}
 
-    readonly_fields = ["embargo_lifts"]
+    readonly_fields = ["embargo_lifts", "embargo_holds"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "year", "release_date", "runtime_minutes", "genres"]}),
         ("About the film", {"fields": ["synopsis", "poster", "imdb_id"]}),
@@ -162,7 +162,12 @@ class FilmAdmin(admin.ModelAdmin):
         (
             "Review embargo",
             {
-                "fields": ["review_embargo_until", "review_embargo_timezone", "embargo_lifts"],
+                "fields": [
+                    "review_embargo_until",
+                    "review_embargo_timezone",
+                    "embargo_lifts",
+                    "embargo_holds",
+                ],
                 "description": "The moment the distributor allows reviews to appear. Enter "
                 "it as they state it, e.g. 10 Jan 2024, 09:00 in America/Los Angeles; the "
                 "desk converts it. No review of this film can be published or scheduled "
@@ -181,6 +186,17 @@ class FilmAdmin(admin.ModelAdmin):
             return "No embargo."
         state = "in force" if film.embargo_in_force() else "lifted"
         return f"{film.review_embargo_description} (embargo {state})."
+
+    @admin.display(description="Reviews held by the embargo")
+    def embargo_holds(self, film: Film) -> str:
+        return embargoes.held_reviews_html(film) or "None."
+
+    def save_model(self, request: HttpRequest, obj: Film, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if {"review_embargo_until", "review_embargo_timezone"} & set(form.changed_data):
+            held = embargoes.held_reviews_html(obj)
+            if held:
+                self.message_user(request, held, messages.WARNING)
 
 
 def revision_label(revision: ReviewRevision) -> str:

@@ -804,6 +804,17 @@ class Review(ChangesReaderPages, TimestampedModel):
         )
 
     @property
+    def held_by_embargo(self) -> bool:
+        """Published or scheduled for a time before its film's review embargo lifts, while the
+        embargo is in force: the embargo holds it back until then."""
+        return (
+            self.state == self.State.PUBLISHED
+            and self.publish_at is not None
+            and self.film.embargo_blocks(self.publish_at)
+            and self.film.embargo_in_force()
+        )
+
+    @property
     def rating_stars(self) -> str:
         """The rating drawn in stars, e.g. “★★★★½”; '' when unrated."""
         if self.rating is None:
