@@ -16,6 +16,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 
+from magazine.edit_guard import EditGuardAdmin
 from magazine.zones import describe_moment, desk_time_zone, moment_from_clock, time_zone_choices
 
 from . import embargoes, selectors, services, workflow
@@ -35,7 +36,7 @@ from .views import render_review_preview
 
 
 @admin.register(Genre)
-class GenreAdmin(admin.ModelAdmin):
+class GenreAdmin(EditGuardAdmin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -142,7 +143,7 @@ class FilmAdminForm(forms.ModelForm):
 
 
 @admin.register(Film)
-class FilmAdmin(admin.ModelAdmin):
+class FilmAdmin(EditGuardAdmin, admin.ModelAdmin):
     form = FilmAdminForm
     list_display = ["title", "year", "release_date", "runtime_minutes", "embargo", "updated_at"]
     list_filter = ["genres", "year"]

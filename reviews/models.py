@@ -26,6 +26,7 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from magazine.edit_guard import EditVersioned
 from magazine.freshness import ChangesReaderPages
 from magazine.fulltext import (
     SEARCH_CONFIG,
@@ -45,7 +46,7 @@ from people.models import Critic, Person, SlugNaturalKeyManager
 from .where_to_watch import WhereToWatch, where_to_watch
 
 
-class Genre(ChangesReaderPages):
+class Genre(ChangesReaderPages, EditVersioned):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
 
@@ -104,7 +105,7 @@ class FilmManager(SlugNaturalKeyManager.from_queryset(FilmQuerySet)):
     pass
 
 
-class Film(ChangesReaderPages, TimestampedModel):
+class Film(ChangesReaderPages, TimestampedModel, EditVersioned):
     class SourceKind(models.TextChoices):
         NOVEL = "novel", "Novel"
         SHORT_STORY = "short_story", "Short story"
