@@ -252,6 +252,14 @@ class TransitionForm(forms.Form):
         help_text=f"Only for “Schedule”. Time zone: {settings.TIME_ZONE}.",
     )
 
+    def __init__(self, *args, linked_form: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if linked_form:
+            # Posted with the review form (HTML's form attribute), so a move saves the edits
+            # in it first instead of dropping them (ReviewAdmin.response_change).
+            for field in self.fields.values():
+                field.widget.attrs["form"] = linked_form
+
 
 class CorrectionInline(admin.TabularInline):
     """Public correction notes. Kept as written: they can be added, never edited or removed."""
@@ -274,7 +282,7 @@ class CorrectionInline(admin.TabularInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(EditGuardAdmin, admin.ModelAdmin):
     form = ReviewAdminForm
     change_form_template = "admin/reviews/review/change_form.html"
     change_list_template = "admin/reviews/review/change_list.html"
@@ -387,6 +395,8 @@ class ReviewAdmin(admin.ModelAdmin):
         return fields
 
     def save_model(self, request: HttpRequest, obj: Review, form, change: bool) -> None:
+        if change and "transition" in request.POST and not form.has_changed():
+            return  # a workflow move from an untouched form: nothing to save, no revision
         if not change and not workflow.may_handle_any_review(request.user):
             obj.critic = request.user.critic
         services.review_save(
@@ -502,12 +512,17 @@ class ReviewAdmin(admin.ModelAdmin):
         context = {**self.admin_site.each_context(request), "opts": self.opts, **context}
         return TemplateResponse(request, template, context, status=status)
 
+    # The review's change form: workflow buttons post it, so its edits are saved first.
+    WORKFLOW_FORM_ID = "review_form"
+
     def workflow_context(self, request: HttpRequest, review: Review) -> dict:
         user = request.user
+        linked_form = self.WORKFLOW_FORM_ID if workflow.can_edit(user, review) else None
         return {
             "review": review,
             "allowed_transitions": workflow.allowed_transitions(user, review),
-            "transition_form": TransitionForm(),
+            "transition_form": TransitionForm(linked_form=linked_form),
+            "workflow_form_id": linked_form,
             "transitions": review.transitions.select_related("user"),
             "revision_count": review.revisions.count(),
             "autosave_newer": selectors.autosave_newer_than_saved(review=review, user=user),
@@ -538,7 +553,50 @@ class ReviewAdmin(admin.ModelAdmin):
                 if name in form.data:
                     typed[name] = form.data[name]
             context["conflict_diff"] = snapshot_diff(stored, typed)
+        if change and request.method == "POST" and "transition" in request.POST:
+            transition = workflow.TRANSITIONS.get(request.POST["transition"])
+            context["workflow_not_done"] = transition.label if transition else None
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_change(self, request: HttpRequest, obj: Review) -> HttpResponse:
+        """A workflow button pressed on the form: the edits are saved; now make the move."""
+        name = request.POST.get("transition")
+        if name is None:
+            return super().response_change(request, obj)
+        form = TransitionForm(request.POST)
+        transition = workflow.TRANSITIONS.get(name)
+        label = transition.label if transition else name
+        try:
+            if not form.is_valid():
+                raise ValidationError(form.errors)
+            services.review_transition(
+                review=obj,
+                user=request.user,
+                name=name,
+                comment=form.cleaned_data["comment"],
+                publish_at=form.cleaned_data["publish_at"],
+            )
+        except ValidationError as error:  # TransitionNotAllowed is a PermissionDenied
+            self.message_user(
+                request,
+                f"Your edits were saved, but “{label}” was not done: {' '.join(error.messages)}",
+                messages.ERROR,
+            )
+        except PermissionDenied as refusal:
+            self.message_user(
+                request,
+                f"Your edits were saved, but “{label}” was not done: {refusal}",
+                messages.ERROR,
+            )
+        else:
+            when = f" for {describe_moment(obj.publish_at)}" if obj.is_scheduled else ""
+            self.message_user(
+                request,
+                f"Your edits were saved. “{obj}”: {label.lower()} done. It is now "
+                f"{obj.status_label.lower()}{when}.",
+                messages.SUCCESS,
+            )
+        return redirect(self._change_url(obj))
 
     def transition_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         if request.method != "POST":
