@@ -66,8 +66,7 @@ class VersionCheckedForm(forms.ModelForm):
             self.data[self.add_prefix(VERSION_FIELD)] = current.version
             raise StaleEdit(
                 f"Not saved: someone else saved this {current._meta.verbose_name} after you "
-                "opened it. What you typed is still in the form; the differences are listed "
-                "above. Change what you want kept, then save again.",
+                "opened it (see above). What you typed is still in the form.",
                 code="stale",
             )
         return cleaned_data
@@ -153,7 +152,8 @@ def error_links(form: forms.BaseForm, formsets=()) -> list[ErrorLink]:
     links = []
 
     def add(a_form: forms.BaseForm, where: str = "") -> None:
-        for name, errors in a_form.errors.items():
+        for name, errors in a_form.errors.as_data().items():
+            errors = [m for e in errors if e.code != "stale" for m in e.messages]  # own box
             if name == forms.forms.NON_FIELD_ERRORS:
                 href, label = f"#{a_form.prefix or 'content-main'}", where or "The form"
             elif name in a_form.fields:

@@ -2,7 +2,7 @@
 // every admin change form editors share). A form shown again after a refused save holds typing
 // that is not saved yet, so it counts as changed from the start. Also moves focus to the list
 // of errors at the top of a refused form, so keyboard and screen-reader users start there.
-(function () {
+function watchUnsavedChanges() {
   "use strict";
   const form = document.querySelector("#content-main form[method=post][id$=_form]");
   if (!form) return;
@@ -43,4 +43,10 @@
     }
   });
   form.dataset.unsavedChanges = "watched";
-})();
+}
+// Loaded in the page's head with the admin's other media: wait for the form.
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", watchUnsavedChanges);
+} else {
+  watchUnsavedChanges();
+}
