@@ -19,6 +19,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from magazine.pending_uploads import PendingUploadWidget, keep_valid_uploads
+
 VERSION_FIELD = "edit_version"
 
 
@@ -200,8 +202,14 @@ class EditGuardAdmin:
             return fieldsets
         return [(name, {**options, "fields": [*options["fields"], VERSION_FIELD]}), *rest]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.FileField):
+            kwargs.setdefault("widget", PendingUploadWidget)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context["adminform"].form
+        keep_valid_uploads(form)
         current = getattr(form, "stale_current", None)
         if current is not None:
             opened_at = getattr(form, "cleaned_data", {}).get(VERSION_FIELD)

@@ -137,3 +137,31 @@ def test_two_editors_on_one_film_the_second_is_told_and_keeps_their_typing(
         "tt21192142",
         "A screenwriter meets his parents.",
     )
+
+
+def test_a_poster_chosen_with_an_error_elsewhere_is_kept_and_saved(open_page, editor, tmp_path):
+    from tests.factories import image_bytes
+
+    film = FilmFactory(title="Strangers")
+    poster = tmp_path / "strangers-poster.jpg"
+    poster.write_bytes(image_bytes(600, 900))
+    page = log_in(open_page(), "editor")
+    page.goto(f"/admin/reviews/film/{film.pk}/change/")
+    page.set_input_files("#id_poster", str(poster))
+    page.fill("#id_runtime_minutes", "-1")
+    page.click("input[name=_continue]")
+
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Runtime minutes")
+    expect(page.locator(".pending-upload")).to_contain_text("strangers-poster.jpg")
+    expect(page.locator(".pending-upload img")).to_be_visible()
+    shot(page, "upload-kept-across-an-error")
+    summary.get_by_role("link", name="Runtime minutes").click()
+    expect(page.locator("#id_runtime_minutes")).to_be_focused()
+
+    page.fill("#id_runtime_minutes", "105")
+    page.click("input[name=_continue]")
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    film.refresh_from_db()
+    assert film.runtime_minutes == 105 and film.poster.name.startswith("posters/")
