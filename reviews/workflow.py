@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 
@@ -138,6 +139,12 @@ def check(user: AbstractBaseUser | AnonymousUser, review: Review, name: str) -> 
     if not (may_handle_any_review(user) or is_own(user, review)):
         raise TransitionNotAllowed(
             f"You can only “{transition.label.lower()}” reviews under your own byline."
+        )
+    if transition.name == "approve" and settings.REVIEW_FOUR_EYES and is_own(user, review):
+        raise TransitionNotAllowed(
+            "You wrote this review, so another editor must approve it (the four-eyes rule). "
+            "Ask a colleague to read it; a one-person magazine can turn the rule off with the "
+            "REVIEW_FOUR_EYES setting."
         )
     return transition
 
