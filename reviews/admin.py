@@ -394,8 +394,13 @@ class ReviewAdmin(EditGuardAdmin, admin.ModelAdmin):
             fields.append("critic")
         return fields
 
+    @staticmethod
+    def _edits_saved(request: HttpRequest) -> bool:
+        return getattr(request, "_review_edits_saved", True)
+
     def save_model(self, request: HttpRequest, obj: Review, form, change: bool) -> None:
         if change and "transition" in request.POST and not form.has_changed():
+            request._review_edits_saved = False
             return  # a workflow move from an untouched form: nothing to save, no revision
         if not change and not workflow.may_handle_any_review(request.user):
             obj.critic = request.user.critic
@@ -558,6 +563,24 @@ class ReviewAdmin(EditGuardAdmin, admin.ModelAdmin):
             context["workflow_not_done"] = transition.label if transition else None
         return super().render_change_form(request, context, add, change, form_url, obj)
 
+    @staticmethod
+    def _needs_confirmation(request: HttpRequest, review: Review, name: str) -> bool:
+        return bool(workflow.what_it_does(review, name)) and request.POST.get("confirmed") != "yes"
+
+    def _confirmation_page(self, request, review, transition, form) -> HttpResponse:
+        """Says what the move will do and asks for it again (it posts to the transition view)."""
+        return self._page(
+            request,
+            "admin/reviews/review/transition_confirm.html",
+            {
+                "title": f"{transition.label}: are you sure?",
+                "review": review,
+                "transition": transition,
+                "form": form,
+                "what_it_does": workflow.what_it_does(review, transition.name),
+            },
+        )
+
     def response_change(self, request: HttpRequest, obj: Review) -> HttpResponse:
         """A workflow button pressed on the form: the edits are saved; now make the move."""
         name = request.POST.get("transition")
@@ -566,6 +589,10 @@ class ReviewAdmin(EditGuardAdmin, admin.ModelAdmin):
         form = TransitionForm(request.POST)
         transition = workflow.TRANSITIONS.get(name)
         label = transition.label if transition else name
+        if transition and form.is_valid() and self._needs_confirmation(request, obj, name):
+            if self._edits_saved(request):
+                self.message_user(request, "Your edits were saved.", messages.SUCCESS)
+            return self._confirmation_page(request, obj, transition, form)
         try:
             if not form.is_valid():
                 raise ValidationError(form.errors)
@@ -576,23 +603,16 @@ class ReviewAdmin(EditGuardAdmin, admin.ModelAdmin):
                 comment=form.cleaned_data["comment"],
                 publish_at=form.cleaned_data["publish_at"],
             )
-        except ValidationError as error:  # TransitionNotAllowed is a PermissionDenied
-            self.message_user(
-                request,
-                f"Your edits were saved, but “{label}” was not done: {' '.join(error.messages)}",
-                messages.ERROR,
-            )
-        except PermissionDenied as refusal:
-            self.message_user(
-                request,
-                f"Your edits were saved, but “{label}” was not done: {refusal}",
-                messages.ERROR,
-            )
+        except (ValidationError, PermissionDenied) as error:  # refusals are PermissionDenied
+            reason = " ".join(error.messages) if isinstance(error, ValidationError) else error
+            saved = "Your edits were saved, but" if self._edits_saved(request) else "Not done:"
+            self.message_user(request, f"{saved} “{label}” was not done: {reason}", messages.ERROR)
         else:
             when = f" for {describe_moment(obj.publish_at)}" if obj.is_scheduled else ""
+            saved = "Your edits were saved. " if self._edits_saved(request) else ""
             self.message_user(
                 request,
-                f"Your edits were saved. “{obj}”: {label.lower()} done. It is now "
+                f"{saved}“{obj}”: {label.lower()} done. It is now "
                 f"{obj.status_label.lower()}{when}.",
                 messages.SUCCESS,
             )
@@ -611,6 +631,8 @@ class ReviewAdmin(EditGuardAdmin, admin.ModelAdmin):
             context["refusal"] = refusal
             return self._page(request, "admin/reviews/review/transition.html", context, 403)
         context["transition"] = transition
+        if form.is_valid() and self._needs_confirmation(request, review, name):
+            return self._confirmation_page(request, review, transition, form)
         if form.is_valid():
             try:
                 services.review_transition(

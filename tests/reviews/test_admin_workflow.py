@@ -72,7 +72,7 @@ def test_permission_matrix_through_admin_requests(client, roles, role, name, own
     if role != "anonymous":
         client.force_login(user)
     arguments = transition_arguments(name)
-    post = {"transition": name, "comment": arguments["comment"]}
+    post = {"transition": name, "comment": arguments["comment"], "confirmed": "yes"}
     if arguments["publish_at"]:
         post["publish_at"] = arguments["publish_at"].strftime("%Y-%m-%dT%H:%M")
 
