@@ -208,6 +208,7 @@ def revision_label(revision: ReviewRevision) -> str:
         ReviewRevision.Source.IMPORT: "the import",
         ReviewRevision.Source.RESTORE: "the restore",
         ReviewRevision.Source.AUTOSAVE: "the autosave",
+        ReviewRevision.Source.PENDING: "the changes not yet public",
     }.get(revision.source, "the revision")
     return f"{kind} by {who} at {describe_moment(revision.created_at)}"
 
@@ -352,6 +353,18 @@ class ReviewAdmin(EditGuardAdmin, admin.ModelAdmin):
             for name, options in fieldsets
         ]
 
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        if getattr(form.instance, "kept_as_pending_changes", False):
+            # The tags wait with the rest of the pending changes (review_save kept them).
+            form.save_m2m = lambda: None
+            self.message_user(
+                request,
+                "This review is live: your edits are kept as changes not yet public. Readers "
+                "see them when you press “Publish changes” in the Workflow box.",
+                messages.WARNING,
+            )
+        super().save_related(request, form, formsets, change)
+
     def get_inlines(self, request: HttpRequest, obj=None):
         # Corrections exist only for a review that has been published.
         return self.inlines if obj is not None and obj.first_published_at else []
@@ -365,8 +378,14 @@ class ReviewAdmin(EditGuardAdmin, admin.ModelAdmin):
 
     def get_object(self, request: HttpRequest, object_id: str, from_field=None):
         """The review, if this user may see it. Someone else's review is a 403, as on the
-        workflow pages, not the stock admin's "perhaps it was deleted?" redirect."""
+        workflow pages, not the stock admin's "perhaps it was deleted?" redirect.
+
+        The change form of a live review shows its pending changes, if any: editors go on
+        from them, and the public text stays as it is until the changes are published."""
         review = super().get_object(request, object_id, from_field)
+        match = request.resolver_match
+        if review is not None and match and match.url_name == "reviews_review_change":
+            review.pending_changes = services.review_with_pending_changes(review)
         if review is None and from_field is None:
             try:
                 exists = Review.objects.filter(pk=object_id).exists()
@@ -481,6 +500,16 @@ class ReviewAdmin(EditGuardAdmin, admin.ModelAdmin):
                 wrap(self.revision_restore_view),
                 name=f"{prefix}_revision_restore",
             ),
+            path(
+                "<path:object_id>/changes/publish/",
+                wrap(self.publish_changes_view),
+                name=f"{prefix}_publish_changes",
+            ),
+            path(
+                "<path:object_id>/changes/discard/",
+                wrap(self.discard_changes_view),
+                name=f"{prefix}_discard_changes",
+            ),
             path("add/autosave/", wrap(self.new_autosave_view), name=f"{prefix}_new_autosave"),
             path(
                 "add/autosave/<uuid:key>/discard/",
@@ -540,6 +569,8 @@ class ReviewAdmin(EditGuardAdmin, admin.ModelAdmin):
             "share_expires": timezone.now() + preview_link_max_age(),
             "autosave_seconds": settings.REVIEW_AUTOSAVE_SECONDS,
             "embargo_in_force": review.film.embargo_in_force(),
+            "pending_changes": getattr(review, "pending_changes", None),
+            "may_publish_changes": user.has_perm("reviews.publish_review"),
         }
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -781,7 +812,36 @@ class ReviewAdmin(EditGuardAdmin, admin.ModelAdmin):
     def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         self._review_for(request, object_id)
         review = Review.objects.for_page().get(pk=unquote(object_id))
+        if request.GET.get("changes") == "pending":
+            services.review_with_pending_changes(review)
         return render_review_preview(request, review, shared=False)
+
+    def publish_changes_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        review = self._review_for(request, object_id)
+        try:
+            services.review_publish_changes(
+                review=review, user=request.user, correction=request.POST.get("correction", "")
+            )
+        except ValidationError as error:
+            self.message_user(request, f"Not published: {' '.join(error.messages)}", messages.ERROR)
+        else:
+            self.message_user(request, f"“{review}”: the changes are public now.", messages.SUCCESS)
+        return redirect(self._change_url(review))
+
+    def discard_changes_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        review = self._review_for(request, object_id)
+        services.review_discard_changes(review=review, user=request.user)
+        self.message_user(
+            request,
+            "The changes were discarded; the public text stands. They are kept under "
+            "Revisions, to restore if needed.",
+            messages.SUCCESS,
+        )
+        return redirect(self._change_url(review))
 
     def desk_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_permission(request):

@@ -990,6 +990,7 @@ class ReviewRevision(models.Model):
         IMPORT = "import", "Import"
         RESTORE = "restore", "Restore"
         AUTOSAVE = "autosave", "Autosave"
+        PENDING = "pending", "Changes not yet public"
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="revisions")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)

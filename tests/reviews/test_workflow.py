@@ -121,7 +121,13 @@ def test_who_may_edit_the_text(roles, role, own, state, allowed):
     if allowed:
         services.review_save(review=review, user=user, expected_version=review.version)
         review.refresh_from_db()
-        assert review.body == "A rewritten body."
+        if review.is_published:  # a live review's edits wait as pending changes
+            assert review.body != "A rewritten body."
+            assert services.review_pending_changes(review=review).data["body"] == (
+                "A rewritten body."
+            )
+        else:
+            assert review.body == "A rewritten body."
     else:
         with pytest.raises(PermissionDenied) as refusal:
             services.review_save(review=review, user=user, expected_version=review.version)
