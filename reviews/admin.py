@@ -755,10 +755,15 @@ class ReviewAdmin(EditGuardAdmin, admin.ModelAdmin):
         except ValidationError as error:
             self.message_user(request, f"Not restored: {' '.join(error.messages)}", messages.ERROR)
             return redirect("admin:reviews_review_revisions", review.pk)
+        waiting = (
+            " It waits as changes not yet public: the review is live."
+            if services.review_pending_changes(review=review) is not None
+            else ""
+        )
         self.message_user(
             request,
             f"Restored the text of {revision_label(revision)}. The previous text is kept as a "
-            "revision too.",
+            f"revision too.{waiting}",
             messages.SUCCESS,
         )
         return redirect(self._change_url(review))

@@ -288,6 +288,15 @@ def review_restore_revision(*, review: Review, revision: ReviewRevision, user: U
     current = Review.objects.select_for_update().select_related("critic").get(pk=review.pk)
     if not workflow.can_edit(user, current):
         raise PermissionDenied("You may not edit this review in its current state.")
+    if current.is_published:
+        # Like any edit of a live review: it waits as changes not yet public.
+        current.version += 1
+        Review.objects.filter(pk=current.pk).update(version=current.version)
+        ReviewRevision.objects.create(
+            review=current, author=user, source=ReviewRevision.Source.PENDING, data=revision.data
+        )
+        review.refresh_from_db()
+        return current
     _apply_snapshot(current, revision.data)
     data = revision.data
     current.version += 1

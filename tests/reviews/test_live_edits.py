@@ -98,3 +98,16 @@ def test_a_draft_is_saved_directly(client, editor):
     client.post(change_url(draft), form_data(draft, body="Straight in."))
     draft.refresh_from_db()
     assert draft.body == "Straight in."
+
+
+def test_restoring_an_old_revision_of_a_live_review_waits_as_changes_not_yet_public(editor):
+    live = ReviewFactory(published=True, body="First text.")
+    old = services.revision_create(review=live, user=editor)
+    live.body = "Second text."
+    live.save()
+
+    services.review_restore_revision(review=live, revision=old, user=editor)
+
+    live.refresh_from_db()
+    assert live.body == "Second text."
+    assert services.review_pending_changes(review=live).data["body"] == "First text."
