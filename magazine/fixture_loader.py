@@ -41,6 +41,7 @@ from django.core.management.color import no_style
 from django.db import DatabaseError, connections, models, router, transaction
 from django.utils import timezone
 
+from magazine.edit_guard import EditVersioned
 from magazine.freshness import content_changed
 from magazine.timestamps import TimestampedModel
 from magazine.zones import describe_moment
@@ -805,6 +806,11 @@ class FixtureLoader:
             names |= {"updated_at"} if issubclass(model, TimestampedModel) else set()
             if model is Review:
                 names |= {"imported_at", "import_fingerprint"}
+            if issubclass(model, EditVersioned) or model is Review:
+                # A form opened before this load is then refused, not saved over it.
+                for record in updates:
+                    record.instance.version += 1
+                names.add("version")
             manager.bulk_update([r.instance for r in updates], sorted(names), batch_size=500)
 
     def plan_many_to_many(self, model: type[models.Model], records: list[Record]) -> None:

@@ -3,13 +3,22 @@ than the saved one is refused, says what changed, and keeps what was typed (maga
 Every refused form also lists its errors at the top, each linked to its field."""
 
 import datetime
+import json
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from people.models import Critic, Person
 from reviews.models import Availability, Film, Genre
-from tests.factories import CriticFactory, FilmFactory, GenreFactory, PersonFactory
+from tests.factories import (
+    CriticFactory,
+    FilmFactory,
+    GenreFactory,
+    PersonFactory,
+    fixture_object,
+    fixture_objects,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +176,26 @@ def test_a_form_with_errors_lists_each_one_at_the_top_with_a_link(client, editor
     assert "Not saved: 2 problems to fix" in summary
     assert '<a href="#id_runtime_minutes">Runtime minutes</a>' in summary
     assert '<a href="#id_imdb_id">IMDb ID</a>: An IMDb ID looks like tt21192142.' in summary
+
+
+def test_an_import_moves_the_version_so_a_form_opened_before_it_is_refused(
+    client, editor, tmp_path
+):
+    objects = fixture_objects()
+    call_command("loaddata", write_fixture(tmp_path, objects, "first.json"), verbosity=0)
+    film = Film.objects.get(slug="all-of-us-strangers")
+    client.force_login(editor)
+    url, opened = open_form(client, film)
+
+    fixture_object(objects, "reviews.film", "all-of-us-strangers")["runtime_minutes"] = 106
+    call_command("loaddata", write_fixture(tmp_path, objects, "second.json"), verbosity=0)
+    refused = client.post(url, {**opened, "synopsis": "Typed before the import."})
+
+    assert refused.status_code == 200 and "after you opened it" in refused.text
+    assert Film.objects.get(pk=film.pk).runtime_minutes == 106
+
+
+def write_fixture(tmp_path, objects, name) -> str:
+    path = tmp_path / name
+    path.write_text(json.dumps(objects))
+    return str(path)
