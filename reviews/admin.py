@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 
 from magazine.edit_guard import EditGuardAdmin
@@ -154,6 +155,7 @@ class FilmAdmin(EditGuardAdmin, admin.ModelAdmin):
 
     class Media:
         css = {"all": ["reviews/admin/film.css"]}
+        js = ["reviews/admin/embargo_preview.js"]
 
     readonly_fields = ["embargo_lifts", "embargo_holds"]
     fieldsets = [
@@ -190,7 +192,39 @@ class FilmAdmin(EditGuardAdmin, admin.ModelAdmin):
 
     @admin.display(description="Reviews held by the embargo")
     def embargo_holds(self, film: Film) -> str:
-        return embargoes.held_reviews_html(film) or "None."
+        html = embargoes.held_reviews_html(film) or "None."
+        if film.pk is None:
+            return html
+        url = reverse("admin:reviews_film_embargo_holds", args=[film.pk])
+        return format_html('<div id="embargo-holds" data-url="{}">{}</div>', url, html)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/embargo-holds/",
+                self.admin_site.admin_view(self.embargo_holds_view),
+                name="reviews_film_embargo_holds",
+            ),
+            *super().get_urls(),
+        ]
+
+    def embargo_holds_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Which reviews an embargo typed into the form (not saved yet) would hold, and what
+        happens to each: the film form shows it as the editor types."""
+        film = self.get_object(request, unquote(object_id))
+        if film is None or not self.has_view_permission(request, film):
+            raise Http404("No such film.")
+        try:
+            clock = ClockTimeField().clean(request.GET.get("until", ""))
+            zone_name = request.GET.get("zone") or film.review_embargo_timezone
+            film.review_embargo_timezone = zone_name
+            film.review_embargo_until = clock and moment_from_clock(clock, zone_name)
+        except (ValidationError, LookupError, ValueError):
+            return HttpResponse("Give a valid date, time and time zone to see what it holds.")
+        if film.review_embargo_until is None:
+            return HttpResponse("None: without an embargo nothing is held.")
+        held = embargoes.held_reviews_html(film)
+        return HttpResponse(format_html("If you save this embargo: {}", held) if held else "None.")
 
     def save_model(self, request: HttpRequest, obj: Film, form, change: bool) -> None:
         super().save_model(request, obj, form, change)

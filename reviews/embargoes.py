@@ -46,6 +46,8 @@ def held_reviews_html(film: Film, now: datetime.datetime | None = None) -> str:
     held = list(reviews_held_by_embargo(film, now))
     if not held:
         return ""
+    for review in held:
+        review.film = film  # as given: it may carry an embargo not saved yet (a preview)
     return format_html(
         "The review embargo now holds {} review{}:<ul>{}</ul>",
         len(held),

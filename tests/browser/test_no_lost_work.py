@@ -165,3 +165,28 @@ def test_a_poster_chosen_with_an_error_elsewhere_is_kept_and_saved(open_page, ed
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
     film.refresh_from_db()
     assert film.runtime_minutes == 105 and film.poster.name.startswith("posters/")
+
+
+def test_the_film_form_says_what_a_typed_embargo_would_hold(open_page, editor):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    goes_out = timezone.now() + timedelta(days=1)
+    film = FilmFactory(title="Strangers")
+    ReviewFactory(
+        film=film, headline="A ghost story", state=Review.State.PUBLISHED, publish_at=goes_out
+    )
+    page = log_in(open_page(), "editor")
+    page.goto(f"/admin/reviews/film/{film.pk}/change/")
+    expect(page.locator("#embargo-holds")).to_have_text("None.")
+
+    later = (goes_out + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    page.fill("#id_review_embargo_until", later)
+    page.select_option("#id_review_embargo_timezone", "America/Los_Angeles")
+
+    holds = page.locator("#embargo-holds")
+    expect(holds).to_contain_text("If you save this embargo")
+    expect(holds).to_contain_text("“A ghost story”, scheduled for")
+    expect(holds).to_contain_text("goes out when the embargo lifts")
+    shot(page, "film-embargo-preview")

@@ -116,3 +116,19 @@ def test_the_service_refuses_a_schedule_inside_the_embargo(editor, scheduled_rev
     assert LIFTS in str(refusal.value)
     scheduled_review.refresh_from_db()
     assert scheduled_review.publish_at == SCHEDULED
+
+
+def test_the_film_form_previews_what_a_typed_embargo_would_hold(client, editor, scheduled_review):
+    client.force_login(editor)
+    url = reverse("admin:reviews_film_embargo_holds", args=[scheduled_review.film.pk])
+
+    preview = client.get(url, {"until": "2026-12-01T09:00", "zone": "America/Los_Angeles"}).text
+    earlier = client.get(url, {"until": "2026-11-30T08:00", "zone": "America/Los_Angeles"}).text
+    skipped = client.get(url, {"until": "2027-03-14T02:30", "zone": "America/Los_Angeles"}).text
+
+    assert "If you save this embargo: The review embargo now holds 1 review" in preview
+    assert f"goes out when the embargo lifts, at {LIFTS}" in preview
+    assert earlier == "None."
+    assert "Give a valid date" in skipped
+    scheduled_review.film.refresh_from_db()
+    assert scheduled_review.film.review_embargo_until is None  # nothing saved
