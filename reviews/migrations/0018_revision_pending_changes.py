@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0015_edit_versions'),
+        ('reviews', '0017_edit_versions'),
     ]
 
     operations = [
