@@ -46,3 +46,11 @@ class CriticAdmin(EditGuardAdmin, admin.ModelAdmin):
     search_fields = ["byline", "slug", "person__name"]
     prepopulated_fields = {"slug": ["byline"]}
     autocomplete_fields = ["person", "user"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A login tied to a byline can write as that critic: only those who may manage users
+        # (auth.change_user) choose which login that is.
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.has_perm("auth.change_user"):
+            readonly.append("user")
+        return readonly

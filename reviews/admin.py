@@ -813,7 +813,10 @@ class ReviewAdmin(EditGuardAdmin, ReviewBulkActionsMixin, admin.ModelAdmin):
         data = {
             name: request.POST[name] for name in Review.EDITORIAL_FIELDS if name in request.POST
         }
-        revision = services.review_autosave(review=review, user=request.user, data=data)
+        try:
+            revision = services.review_autosave(review=review, user=request.user, data=data)
+        except ValidationError as error:
+            return JsonResponse({"saved": False, "message": " ".join(error.messages)}, status=400)
         if revision is None:
             return JsonResponse({"saved": False, "message": "No changes since the last autosave."})
         at = date_format(timezone.localtime(revision.created_at), "H:i T")

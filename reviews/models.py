@@ -46,6 +46,15 @@ from people.models import Critic, Person, SlugNaturalKeyManager
 from .where_to_watch import WhereToWatch, where_to_watch
 
 
+def known_values(table: str, field: str, values: Iterable[str]) -> models.CheckConstraint:
+    """The database refuses any value of a choice field but these, on every path (an ORM
+    update, raw SQL, a restore). Listed literally, since a model's Meta cannot see its
+    choices; tests/reviews/test_constraints.py checks that each list matches its choices."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__in": list(values)}), name=f"{table}_{field}_known"
+    )
+
+
 class Genre(ChangesReaderPages, EditVersioned):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
@@ -210,7 +219,28 @@ class Film(ChangesReaderPages, TimestampedModel, EditVersioned):
     natural_key_fields = ("slug",)
 
     class Meta:
-        ordering = ["title", "year"]
+        # The slug last: films of the same title and year list in the same order everywhere,
+        # before and after an export.
+        ordering = ["title", "year", "slug"]
+        constraints = [
+            known_values(
+                "reviews_film",
+                "source_kind",
+                [
+                    "",
+                    "novel",
+                    "short_story",
+                    "play",
+                    "memoir",
+                    "nonfiction",
+                    "comic",
+                    "film",
+                    "tv",
+                    "true_story",
+                    "other",
+                ],
+            )
+        ]
         indexes = [
             # Search's "films" matches (title icontains) at 25,000 films: 10 ms -> 0.2 ms.
             NameTrigramIndex(OpClass(Upper("title"), name="gin_trgm_ops"), name="film_title_trgm"),
@@ -357,9 +387,24 @@ class Credit(ChangesReaderPages):
     class Meta:
         ordering = ["billing_order", "pk"]
         constraints = [
+            known_values(
+                "reviews_credit",
+                "role",
+                [
+                    "director",
+                    "writer",
+                    "cast",
+                    "producer",
+                    "cinematographer",
+                    "editor",
+                    "composer",
+                    "production_designer",
+                    "costume_designer",
+                ],
+            ),
             models.UniqueConstraint(
                 fields=["film", "person", "role", "character"], name="unique_credit"
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -421,10 +466,13 @@ class Availability(ChangesReaderPages):
         ordering = ["starts_on", "kind", "provider"]
         verbose_name_plural = "availability"
         constraints = [
+            known_values(
+                "reviews_availability", "kind", ["theatrical", "streaming", "rent_buy", "tv"]
+            ),
             models.UniqueConstraint(
                 fields=["film", "kind", "provider", "region", "starts_on"],
                 name="unique_availability_window",
-            )
+            ),
         ]
 
     def __str__(self) -> str:
@@ -815,6 +863,20 @@ class Review(ChangesReaderPages, TimestampedModel):
 
     class Meta:
         ordering = ["-publish_at", "-pk"]
+        constraints = [
+            known_values("reviews_review", "kind", ["review", "retrospective", "capsule"]),
+            known_values(
+                "reviews_review",
+                "state",
+                ["draft", "in_review", "approved", "published", "unpublished"],
+            ),
+            # Out of five in half stars, or unrated (the field's validators, for every path).
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True)
+                | Q(rating__in=[Decimal(halves) / 2 for halves in range(1, 11)]),
+                name="reviews_review_rating_half_stars",
+            ),
+        ]
         indexes = [
             models.Index(fields=["state", "publish_at"], name="review_visibility"),
             SearchVectorIndex(fields=["search_vector"], name="review_search"),
@@ -1010,7 +1072,10 @@ class FilmFacet(models.Model):
     derived_data = True
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["kind", "value"], name="unique_film_facet")]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value"], name="unique_film_facet"),
+            known_values("reviews_filmfacet", "kind", ["initial", "year", "genre"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.value}: {self.films}"
@@ -1062,9 +1127,19 @@ class ReviewRevision(models.Model):
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.EDIT)
     data = models.JSONField(help_text="The editorial fields as they were after this save.")
 
+    # Autosaves are typing in progress, not saves: only each writer's newest few are kept.
+    AUTOSAVES_KEPT = 5
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         get_latest_by = "created_at"
+        constraints = [
+            known_values(
+                "reviews_reviewrevision",
+                "source",
+                ["edit", "import", "restore", "autosave", "pending"],
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.review} – {self.get_source_display()} {self.created_at:%Y-%m-%d %H:%M}"
@@ -1145,6 +1220,10 @@ class ReviewTransition(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            known_values("reviews_reviewtransition", name, [*Review.State.values, "scheduled"])
+            for name in ("from_status", "to_status")
+        ]
 
     def __str__(self) -> str:
         return f"{self.review}: {self.get_from_status_display()} → {self.get_to_status_display()}"

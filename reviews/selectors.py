@@ -65,7 +65,7 @@ def critics_with_review_counts(
             review_count=Coalesce(F("review_tally__published_reviews"), 0)
             - Coalesce(Subquery(count), 0)
         )
-        .order_by("byline")
+        .order_by("byline", "slug")
     )
 
 
@@ -206,14 +206,14 @@ def people_search(query_terms: list[str]) -> QuerySet[Person]:
     condition = Q()
     for term in query_terms:
         condition &= Q(name__icontains=term)
-    return Person.objects.filter(condition).select_related("critic").order_by("name")
+    return Person.objects.filter(condition).select_related("critic").order_by("name", "slug")
 
 
 def critics_search(query_terms: list[str]) -> QuerySet[Critic]:
     condition = Q()
     for term in query_terms:
         condition &= Q(byline__icontains=term)
-    return Critic.objects.filter(condition).order_by("byline")
+    return Critic.objects.filter(condition).order_by("byline", "slug")
 
 
 @dataclass(frozen=True)

@@ -235,12 +235,7 @@ def new_review_autosave(
     if form_key is None:
         raise ValidationError("This form has no valid autosave key; reload it.", code="key")
     snapshot = {name: str(data.get(name) or "") for name in NewReviewAutosave.FIELDS}
-    if any(len(value) > REVIEW_BODY_MAX_CHARS for value in snapshot.values()):
-        raise AutosaveTooLong(
-            f"Too long to autosave (over {REVIEW_BODY_MAX_CHARS:,} characters): save the "
-            "form instead.",
-            code="too_long",
-        )
+    _refuse_too_long_autosave(snapshot)
     if not any(snapshot[name].strip() for name in NewReviewAutosave.TYPED_FIELDS):
         return None
     existing = NewReviewAutosave.objects.filter(author=user, key=form_key).first()
@@ -280,12 +275,27 @@ def review_autosave(*, review: Review, user: User, data: dict) -> ReviewRevision
         snapshot["rating"] = None
     if snapshot["kind"] not in Review.Kind.values:
         snapshot["kind"] = review.kind
-    latest = review.revisions.filter(author=user, source=ReviewRevision.Source.AUTOSAVE).first()
+    _refuse_too_long_autosave(snapshot)
+    autosaves = review.revisions.filter(author=user, source=ReviewRevision.Source.AUTOSAVE)
+    latest = autosaves.first()
     if latest is not None and latest.data == snapshot:
         return None
-    return ReviewRevision.objects.create(
-        review=review, author=user, source=ReviewRevision.Source.AUTOSAVE, data=snapshot
-    )
+    with transaction.atomic():
+        revision = ReviewRevision.objects.create(
+            review=review, author=user, source=ReviewRevision.Source.AUTOSAVE, data=snapshot
+        )
+        stale = autosaves.values_list("pk", flat=True)[ReviewRevision.AUTOSAVES_KEPT :]
+        ReviewRevision.objects.filter(pk__in=list(stale)).delete()
+    return revision
+
+
+def _refuse_too_long_autosave(snapshot: dict) -> None:
+    if any(len(str(value or "")) > REVIEW_BODY_MAX_CHARS for value in snapshot.values()):
+        raise AutosaveTooLong(
+            f"Too long to autosave (over {REVIEW_BODY_MAX_CHARS:,} characters): save the "
+            "form instead.",
+            code="too_long",
+        )
 
 
 @transaction.atomic
