@@ -54,6 +54,7 @@ READER_PAGES = {
     "sitemap_section": "/sitemap-reviews.xml",
     "robots_txt": "/robots.txt",
     "health": "/health/",
+    "favicon": "/favicon.ico",
     "review_detail": "/reviews/{review}/",
     "review_preview": "/preview/not-a-token/",
     "film_detail": "/films/{film}/",
