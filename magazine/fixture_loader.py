@@ -41,8 +41,10 @@ from django.core.management.color import no_style
 from django.db import DatabaseError, connections, models, router, transaction
 from django.utils import timezone
 
+from magazine.edit_guard import EditVersioned
 from magazine.freshness import content_changed
 from magazine.timestamps import TimestampedModel
+from magazine.zones import describe_moment
 from reviews.models import Film, Review, ReviewRevision, ReviewTransition, TaggedReview
 from reviews.services import revision_create
 from reviews.tallies import refresh_all_tallies
@@ -314,6 +316,7 @@ class FixtureLoader:
         for model in order:
             self.plan_many_to_many(model, by_model[model])
             self.check_unique(model, by_model[model])
+        self.check_embargoes(by_model.get(Review, []))
         self.raise_problems()
         review_plan = ReviewImportPlan(
             self, by_model.get(Review, []), by_model.get(TaggedReview, [])
@@ -322,6 +325,24 @@ class FixtureLoader:
         self.raise_problems()
         review_plan.check_edited()
         return self.write(order, by_model, review_plan)
+
+    def check_embargoes(self, reviews: list[Record]) -> None:
+        """Refuse a review that would be public while its film's review embargo holds (the
+        film as it will be after this load: an embargo set in the same fixtures counts)."""
+        for record in reviews:
+            review = record.instance
+            if record.failed or review.state != Review.State.PUBLISHED:
+                continue
+            film = review.film
+            goes_out = review.publish_at or self.now
+            if film.embargo_blocks(goes_out):
+                self.problem(
+                    record,
+                    f"would be public from {describe_moment(goes_out)}, during the review "
+                    f"embargo on {film}, which lifts at {film.review_embargo_description}; "
+                    "give it a publish_at at or after that moment, or load it as a draft",
+                    "publish_at",
+                )
 
     def raise_problems(self) -> None:
         if self.problems:
@@ -785,6 +806,11 @@ class FixtureLoader:
             names |= {"updated_at"} if issubclass(model, TimestampedModel) else set()
             if model is Review:
                 names |= {"imported_at", "import_fingerprint"}
+            if issubclass(model, EditVersioned) or model is Review:
+                # A form opened before this load is then refused, not saved over it.
+                for record in updates:
+                    record.instance.version += 1
+                names.add("version")
             manager.bulk_update([r.instance for r in updates], sorted(names), batch_size=500)
 
     def plan_many_to_many(self, model: type[models.Model], records: list[Record]) -> None:

@@ -3,12 +3,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import path
 
+from magazine.edit_guard import EditGuardAdmin
+
 from . import services
 from .models import Critic, Person
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(EditGuardAdmin, admin.ModelAdmin):
     list_display = ["name", "slug", "updated_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -37,7 +39,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Critic)
-class CriticAdmin(admin.ModelAdmin):
+class CriticAdmin(EditGuardAdmin, admin.ModelAdmin):
     list_display = ["byline", "affiliations", "user", "is_active"]
     list_filter = ["is_active"]
     list_select_related = ["user"]

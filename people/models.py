@@ -8,6 +8,7 @@ from django.contrib.postgres.indexes import OpClass
 from django.db import models
 from django.db.models.functions import Upper
 
+from magazine.edit_guard import EditVersioned
 from magazine.freshness import ChangesReaderPages
 from magazine.fulltext import NameTrigramIndex
 from magazine.images import CheckedImageField
@@ -22,7 +23,7 @@ class SlugNaturalKeyManager(models.Manager):
         return self.get(slug=slug)
 
 
-class Person(ChangesReaderPages, TimestampedModel):
+class Person(ChangesReaderPages, TimestampedModel, EditVersioned):
     name = models.CharField(max_length=200)
     slug = models.SlugField(
         max_length=200,
@@ -70,7 +71,7 @@ class CriticManager(SlugNaturalKeyManager.from_queryset(CriticQuerySet)):
     pass
 
 
-class Critic(ChangesReaderPages, TimestampedModel):
+class Critic(ChangesReaderPages, TimestampedModel, EditVersioned):
     """A person who writes for the magazine."""
 
     person = models.OneToOneField(

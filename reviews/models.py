@@ -26,6 +26,7 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from magazine.edit_guard import EditVersioned
 from magazine.freshness import ChangesReaderPages, content_changed
 from magazine.fulltext import (
     SEARCH_CONFIG,
@@ -54,7 +55,7 @@ def known_values(table: str, field: str, values: Iterable[str]) -> models.CheckC
     )
 
 
-class Genre(ChangesReaderPages):
+class Genre(ChangesReaderPages, EditVersioned):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
 
@@ -137,7 +138,7 @@ class FilmManager(SlugNaturalKeyManager.from_queryset(FilmQuerySet)):
     pass
 
 
-class Film(ChangesReaderPages, TimestampedModel):
+class Film(ChangesReaderPages, TimestampedModel, EditVersioned):
     class SourceKind(models.TextChoices):
         NOVEL = "novel", "Novel"
         SHORT_STORY = "short_story", "Short story"
@@ -924,6 +925,17 @@ class Review(ChangesReaderPages, TimestampedModel):
         return goes_live_at is not None and goes_live_at > timezone.now()
 
     @property
+    def held_by_embargo(self) -> bool:
+        """Published or scheduled for a time before its film's review embargo lifts, while the
+        embargo is in force: the embargo holds it back until then."""
+        return (
+            self.state == self.State.PUBLISHED
+            and self.publish_at is not None
+            and self.film.embargo_blocks(self.publish_at)
+            and self.film.embargo_in_force()
+        )
+
+    @property
     def rating_stars(self) -> str:
         """The rating drawn in stars, e.g. “★★★★½”; '' when unrated."""
         if self.rating is None:
@@ -1101,6 +1113,7 @@ class ReviewRevision(models.Model):
         IMPORT = "import", "Import"
         RESTORE = "restore", "Restore"
         AUTOSAVE = "autosave", "Autosave"
+        PENDING = "pending", "Changes not yet public"
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="revisions")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -1122,7 +1135,9 @@ class ReviewRevision(models.Model):
         get_latest_by = "created_at"
         constraints = [
             known_values(
-                "reviews_reviewrevision", "source", ["edit", "import", "restore", "autosave"]
+                "reviews_reviewrevision",
+                "source",
+                ["edit", "import", "restore", "autosave", "pending"],
             )
         ]
 
