@@ -53,6 +53,17 @@ SUPPORTED_FORMATS = ("json", "jsonl")
 BOOKKEEPING_FIELDS = frozenset({"updated_at", "imported_at", "import_fingerprint"})
 MAX_PROBLEMS_SHOWN = 50
 
+# Limits on one fixture file (docs/fixtures.md, "Limits"); settings of the same names override
+# them. A fixture needs five levels of nesting (list, object, fields, a list of keys, a key);
+# 256 MB is about 230,000 reviews with their films and people, and takes about 2.5 GB to load.
+FIXTURE_MAX_BYTES = 256 * 1024 * 1024
+FIXTURE_MAX_DEPTH = 20
+FIXTURE_MAX_OBJECTS = 500_000
+
+
+def limit(name: str) -> int:
+    return getattr(settings, name, globals()[name])
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -68,7 +79,7 @@ class Problem:
         return (self.source, int(digits[0]) if digits else 0, self.field)
 
     def __str__(self) -> str:
-        where = f"{self.source}, {self.position}"
+        where = f"{self.source}, {self.position}" if self.position else self.source
         if self.subject:
             where += f": {self.subject}"
         if self.field:
@@ -86,7 +97,15 @@ class FixtureError(Exception):
         )
         super().__init__(str(self))
 
+    @classmethod
+    def in_file(cls, source: str, message: str, position: str = "") -> FixtureError:
+        """The whole file cannot be read: one line naming it."""
+        problem = Problem(source, position, message)
+        return cls([problem], headline=f"Nothing was loaded: {problem}")
+
     def __str__(self) -> str:
+        if len(self.problems) == 1 and self.headline.endswith(str(self.problems[0])):
+            return self.headline
         lines = [self.headline]
         lines += [f"  {problem}" for problem in self.problems[:MAX_PROBLEMS_SHOWN]]
         if len(self.problems) > MAX_PROBLEMS_SHOWN:
@@ -145,41 +164,89 @@ def describe_key(model: type[models.Model], data: dict, pk: Any) -> str:
     return f"(pk {json.dumps(pk, default=str)})" if pk is not None else "(new object)"
 
 
+def decode_fixture(content: bytes | str, source: str) -> str:
+    """A fixture's text: UTF-8, with or without a byte-order mark, within the size limit."""
+    max_bytes = limit("FIXTURE_MAX_BYTES")
+    if len(content) > max_bytes:
+        raise FixtureError.in_file(
+            source,
+            f"the file is larger than the {max_bytes:,}-byte limit for one fixture "
+            "(FIXTURE_MAX_BYTES); split it into several files",
+        )
+    if isinstance(content, str):
+        return content.removeprefix("\ufeff")
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise FixtureError.in_file(
+            source,
+            f"the file is not UTF-8 text (byte 0x{content[error.start]:02x} at position "
+            f"{error.start:,}); save it as UTF-8 and load it again",
+        ) from None
+
+
 def parse_fixture(text: str, ser_fmt: str, source: str) -> list[tuple[str, Any]]:
     """Split a fixture's text into (position, object) pairs, or raise FixtureError."""
     if ser_fmt not in SUPPORTED_FORMATS:
-        raise FixtureError(
-            [
-                Problem(
-                    source,
-                    "whole file",
-                    f"{ser_fmt} fixtures are not read by this project's loaddata; use JSON or "
-                    "JSON Lines (manage.py dumpdata --format json).",
-                )
-            ]
+        raise FixtureError.in_file(
+            source,
+            f"{ser_fmt} fixtures are not read by this project's loaddata; use JSON or "
+            "JSON Lines (manage.py dumpdata --format json).",
         )
+    max_depth, max_objects = limit("FIXTURE_MAX_DEPTH"), limit("FIXTURE_MAX_OBJECTS")
+    too_deep = f"nested more than {max_depth} levels deep (FIXTURE_MAX_DEPTH; a fixture needs five)"
     if ser_fmt == "json":
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
-            raise FixtureError([json_problem(error, text, source)]) from None
+            problem = json_problem(error, text, source)
+            raise FixtureError.in_file(source, problem.message, problem.position) from None
+        except RecursionError:
+            raise FixtureError.in_file(source, too_deep) from None
         if not isinstance(data, list):
-            raise FixtureError(
-                [Problem(source, "whole file", "a JSON fixture is a list of objects: [{…}, …]")]
+            raise FixtureError.in_file(source, "a JSON fixture is a list of objects: [{…}, …]")
+        if len(data) > max_objects:
+            raise FixtureError.in_file(
+                source,
+                f"the file holds {len(data):,} objects; one fixture may hold at most "
+                f"{max_objects:,} (FIXTURE_MAX_OBJECTS); split it into several files",
             )
+        if deeper_than(data, max_depth):
+            raise FixtureError.in_file(source, too_deep)
         return [(f"object {number}", item) for number, item in enumerate(data, 1)]
     items = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
+        if len(items) == max_objects:
+            raise FixtureError.in_file(
+                source,
+                f"the file holds more than {max_objects:,} objects, the most one fixture may "
+                "hold (FIXTURE_MAX_OBJECTS); split it into several files",
+            )
+        position = f"line {number}"
         try:
-            items.append((f"line {number}", json.loads(line)))
+            item = json.loads(line)
         except json.JSONDecodeError as error:
             problem = json_problem(error, line, source)
-            raise FixtureError(
-                [Problem(source, f"line {number}, column {error.colno}", problem.message)]
+            raise FixtureError.in_file(
+                source, problem.message, f"{position}, column {error.colno}"
             ) from None
+        except RecursionError:
+            raise FixtureError.in_file(source, too_deep, position) from None
+        if deeper_than([item], max_depth):
+            raise FixtureError.in_file(source, too_deep, position)
+        items.append((position, item))
     return items
+
+
+def deeper_than(value: list | dict, levels: int) -> bool:
+    """True when lists and objects in `value` nest more than `levels` deep (itself one)."""
+    children = value.values() if isinstance(value, dict) else value
+    nested = [child for child in children if isinstance(child, list | dict)]
+    if not nested:
+        return False
+    return levels <= 1 or any(deeper_than(child, levels - 1) for child in nested)
 
 
 def json_problem(error: json.JSONDecodeError, text: str, source: str) -> Problem:

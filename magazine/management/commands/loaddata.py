@@ -6,12 +6,19 @@ itself is `magazine.fixture_loader.FixtureLoader`. See docs/fixtures.md.
 
 import os
 import warnings
+import zipfile
 
 from django.core import serializers
 from django.core.management.base import CommandError
 from django.core.management.commands import loaddata
 
-from magazine.fixture_loader import FixtureError, FixtureLoader, parse_fixture
+from magazine.fixture_loader import (
+    FixtureError,
+    FixtureLoader,
+    decode_fixture,
+    limit,
+    parse_fixture,
+)
 
 
 class Command(loaddata.Command):
@@ -74,18 +81,26 @@ class Command(loaddata.Command):
             where = loaddata.humanize(fixture_dir)
             self.stdout.write(f"Installing {ser_fmt} fixture '{fixture_name}' from {where}.")
         open_method, mode = self.compression_formats[cmp_fmt]
+        # One byte past the limit is enough to know a file is too large (or unpacks too large).
+        most = limit("FIXTURE_MAX_BYTES") + 1
         try:
             fixture = open_method(fixture_file, mode)
             try:
-                content = fixture.read()
+                if isinstance(fixture, zipfile.ZipFile):
+                    with fixture.open(fixture.namelist()[0]) as member:
+                        content = member.read(most)
+                else:
+                    content = fixture.read(most)
             finally:
                 if fixture_file != loaddata.READ_STDIN:
                     fixture.close()
-            text = content.decode("utf-8") if isinstance(content, bytes) else content
-        except (OSError, EOFError, ValueError) as error:
+        except (OSError, EOFError, ValueError, zipfile.BadZipFile) as error:
             raise CommandError(f"Could not read fixture {source}: {error}") from None
         self.fixture_count += 1
+        text = decode_fixture(content, source)
+        del content  # the text alone from here on: a large fixture is not held twice
         items = parse_fixture(text, ser_fmt, source)
+        del text
         self.fixture_object_count += loader.add(source, items)
         if not items:
             warnings.warn(
