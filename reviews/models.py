@@ -26,6 +26,7 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from magazine.control_characters import refuse_control_characters
 from magazine.freshness import ChangesReaderPages
 from magazine.fulltext import (
     SEARCH_CONFIG,
@@ -46,7 +47,7 @@ from .where_to_watch import WhereToWatch, where_to_watch
 
 
 class Genre(ChangesReaderPages):
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, validators=[refuse_control_characters])
     slug = models.SlugField(max_length=100, unique=True)
 
     objects = SlugNaturalKeyManager()
@@ -117,7 +118,7 @@ class Film(ChangesReaderPages, TimestampedModel):
         TRUE_STORY = "true_story", "True story"
         OTHER = "other", "Other"
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[refuse_control_characters])
     slug = models.SlugField(
         max_length=200, unique=True, help_text="Used in the film's web address: /films/<slug>/."
     )
@@ -131,7 +132,11 @@ class Film(ChangesReaderPages, TimestampedModel):
     runtime_minutes = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(1500)]
     )
-    synopsis = models.TextField(blank=True, help_text="Two or three sentences, no spoilers.")
+    synopsis = models.TextField(
+        blank=True,
+        help_text="Two or three sentences, no spoilers.",
+        validators=[refuse_control_characters],
+    )
     poster = CheckedImageField(
         upload_to="posters/",
         blank=True,
@@ -139,11 +144,17 @@ class Film(ChangesReaderPages, TimestampedModel):
         "which removes location and other hidden data.",
     )
     source_title = models.CharField(
-        max_length=200, blank=True, help_text="What the film is adapted from, e.g. “Strangers”."
+        max_length=200,
+        blank=True,
+        help_text="What the film is adapted from, e.g. “Strangers”.",
+        validators=[refuse_control_characters],
     )
     source_kind = models.CharField(max_length=20, choices=SourceKind.choices, blank=True)
     source_author = models.CharField(
-        max_length=200, blank=True, help_text="Who wrote the source, e.g. “Taichi Yamada”."
+        max_length=200,
+        blank=True,
+        help_text="Who wrote the source, e.g. “Taichi Yamada”.",
+        validators=[refuse_control_characters],
     )
     genres = models.ManyToManyField(Genre, blank=True, related_name="films")
     imdb_id = models.CharField(
@@ -320,7 +331,10 @@ class Credit(ChangesReaderPages):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="credits")
     role = models.CharField(max_length=30, choices=Role.choices)
     character = models.CharField(
-        max_length=200, blank=True, help_text="For cast: the character's name as billed."
+        max_length=200,
+        blank=True,
+        help_text="For cast: the character's name as billed.",
+        validators=[refuse_control_characters],
     )
     billing_order = models.PositiveSmallIntegerField(
         default=100, help_text="Lower comes first: 1 is the top-billed name."
@@ -376,15 +390,23 @@ class Availability(ChangesReaderPages):
         blank=True,
         help_text="The service or channel (“Hulu”, “BBC Two”); for theaters, the distributor "
         "or leave empty.",
+        validators=[refuse_control_characters],
     )
     region = models.CharField(
-        max_length=2, default="US", help_text="Two-letter country code, e.g. US or GB."
+        max_length=2,
+        default="US",
+        help_text="Two-letter country code, e.g. US or GB.",
+        validators=[refuse_control_characters],
     )
     starts_on = models.DateField(help_text="First day it can be seen this way.")
     ends_on = models.DateField(
         null=True, blank=True, help_text="Last day, if known; empty means open-ended."
     )
-    url = models.URLField(blank=True, help_text="Where readers can watch or buy tickets.")
+    url = models.URLField(
+        blank=True,
+        help_text="Where readers can watch or buy tickets.",
+        validators=[refuse_control_characters],
+    )
     last_checked = models.DateField(
         null=True, blank=True, help_text="When someone last confirmed this; readers see “as of”."
     )
@@ -688,7 +710,11 @@ class Review(ChangesReaderPages, TimestampedModel):
 
     film = models.ForeignKey(Film, on_delete=models.PROTECT, related_name="reviews")
     critic = models.ForeignKey(Critic, on_delete=models.PROTECT, related_name="reviews")
-    headline = models.CharField(max_length=200, help_text="The review's title on every page.")
+    headline = models.CharField(
+        max_length=200,
+        help_text="The review's title on every page.",
+        validators=[refuse_control_characters],
+    )
     slug = models.SlugField(
         max_length=200, unique=True, help_text="Used in the review's address: /reviews/<slug>/."
     )
@@ -696,9 +722,10 @@ class Review(ChangesReaderPages, TimestampedModel):
         max_length=300,
         blank=True,
         help_text="One or two sentences shown under the headline, in lists and in search results.",
+        validators=[refuse_control_characters],
     )
     body = models.TextField(
-        validators=[MaxLengthValidator(REVIEW_BODY_MAX_CHARS)],
+        validators=[refuse_control_characters, MaxLengthValidator(REVIEW_BODY_MAX_CHARS)],
         help_text=(
             "Markdown. Links and emphasis are kept; scripts and raw HTML never reach readers."
         ),
@@ -737,6 +764,7 @@ class Review(ChangesReaderPages, TimestampedModel):
         blank=True,
         help_text="What the image shows, for readers who cannot see it, e.g. “Andrew Scott "
         "and Paul Mescal on a night bus”. Required with a lead image.",
+        validators=[refuse_control_characters],
     )
     search_vector = SearchVectorField(null=True, editable=False)
     version = models.PositiveIntegerField(
@@ -1088,7 +1116,8 @@ class Correction(ChangesReaderPages):
     )
     text = models.TextField(
         help_text="What was corrected, in a sentence or two, e.g. “An earlier version gave the "
-        "wrong release year.”"
+        "wrong release year.”",
+        validators=[refuse_control_characters],
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
