@@ -27,7 +27,7 @@ from tests.factories import (
     fixture_object,
     fixture_objects,
 )
-from tests.magazine.test_loaddata import load, load_fails, write
+from tests.magazine.test_loaddata import load_fails, write
 
 pytestmark = pytest.mark.django_db
 
