@@ -23,6 +23,7 @@ import contextlib
 import copy
 import datetime
 import json
+import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -262,6 +263,26 @@ def json_problem(error: json.JSONDecodeError, text: str, source: str) -> Problem
     return Problem(source, f"line {error.lineno}, column {error.colno}", message)
 
 
+def naive_time_message(given: Any, value: datetime.datetime) -> str:
+    """Why a moment without a zone is refused, with the same clock time written with one."""
+    shown = json.dumps(given, ensure_ascii=False, default=str)
+    utc = value.isoformat().removesuffix("+00:00") + "Z"
+    message = f'{shown} has no time zone. Write it with one: "{utc}" for UTC'
+    if settings.TIME_ZONE != "UTC":
+        desk = timezone.make_aware(value, zoneinfo.ZoneInfo(settings.TIME_ZONE)).isoformat()
+        message += f', or "{desk}" for {settings.TIME_ZONE} (the desk\'s zone) on that date'
+    return message
+
+
+def with_valid_choices(error: ValidationError, field_: models.Field | None) -> str:
+    """The error's message; for a value that is not one of the field's choices, the choices."""
+    message = " ".join(error.messages)
+    if error.code == "invalid_choice" and field_ is not None and field_.choices:
+        valid = ", ".join(json.dumps(str(value)) for value, _ in field_.flatchoices)
+        message += f" Valid values: {valid}."
+    return message
+
+
 def freeze(value: Any) -> Any:
     """Lists (natural keys in JSON) as tuples, so they can key a dict."""
     if isinstance(value, list | tuple):
@@ -497,6 +518,9 @@ class FixtureLoader:
             shown = json.dumps(value, ensure_ascii=False, default=str)
             self.problem(record, f"{shown} is not a value this field can hold", name)
             return
+        if isinstance(value, datetime.datetime) and settings.USE_TZ and timezone.is_naive(value):
+            self.problem(record, naive_time_message(record.data[name], value), name)
+            return
         if isinstance(field_, models.FileField) and value:
             self.check_file(record, field_, value)
         setattr(instance, field_.attname, value)
@@ -675,7 +699,9 @@ class FixtureLoader:
         except (TypeError, ValueError) as error:
             self.problem(record, f"a value has the wrong type ({error})")
         except ValidationError as error:
-            for name, messages in error.message_dict.items():
+            for name, errors in error.error_dict.items():
+                field_ = None if name == NON_FIELD_ERRORS else model._meta.get_field(name)
+                messages = [with_valid_choices(e, field_) for e in errors]
                 self.problem(record, " ".join(messages), "" if name == NON_FIELD_ERRORS else name)
         if record.failed:
             return
