@@ -150,13 +150,20 @@ class Record:
 
     @property
     def subject(self) -> str:
-        return f"{self.model._meta.label_lower} {describe_key(self.model, self.data, self.pk)}"
+        if self.key is not None and self.key[0] != "pk":
+            described = json.dumps(list(self.key), ensure_ascii=False, default=str)
+        else:
+            described = describe_key(self.model, self.data, self.pk)
+        return f"{self.model._meta.label_lower} {described}"
 
 
 def describe_key(model: type[models.Model], data: dict, pk: Any) -> str:
-    """The object's natural key as the fixture gives it, e.g. ["all-of-us-strangers"]."""
+    """The object's natural key as the fixture gives it, e.g. ["all-of-us-strangers"]; for a
+    credit or window without a "key", what its key is made from."""
     paths = getattr(model, "natural_key_fields", None)
     if paths:
+        if "key" in paths and "key" not in data:
+            paths = [path for path in paths if path != "key"] + list(model.KEY_FROM)
         values: list[Any] = []
         for path in paths:
             value = data.get(path.split("__")[0])
@@ -471,10 +478,16 @@ class FixtureLoader:
                 continue
             if record.key is not None:
                 if (twin := self.in_fixtures[model].get(record.key)) is not None:
+                    hint = (
+                        "; if they are two rows (one person in two roles of the same kind, "
+                        'two runs of a film on one service), give each a "key" of its own'
+                        if getattr(model, "KEY_FROM", None) and "key" not in record.data
+                        else ""
+                    )
                     self.problem(
                         record,
                         f"appears twice in the fixtures (also {twin.source}, {twin.position}); "
-                        "each object may be named once",
+                        f"each object may be named once{hint}",
                     )
                     continue
                 self.in_fixtures[model][record.key] = record

@@ -23,6 +23,7 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Valu
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Upper
 from django.utils import timezone
+from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
@@ -308,14 +309,65 @@ class Film(ChangesReaderPages, TimestampedModel):
         )
 
 
-class CreditManager(models.Manager):
-    def get_by_natural_key(self, film_slug: str, person_slug: str, role: str, character: str):
-        return self.get(
-            film__slug=film_slug, person__slug=person_slug, role=role, character=character
-        )
+class FilmKeyManager(models.Manager):
+    def get_by_natural_key(self, film_slug: str, key: str):
+        return self.get(film__slug=film_slug, key=key)
 
 
-class Credit(ChangesReaderPages):
+class KeyedWithinFilm(models.Model):
+    """A film's row (a credit, a window) named in fixtures by the film and a `key` made from
+    what does not change about it (KEY_FROM), so correcting its other facts updates it.
+
+    The key is set once, when the row is first saved, and never follows later edits.
+    """
+
+    key = models.SlugField(
+        max_length=250,
+        allow_unicode=True,
+        blank=True,
+        editable=False,
+        help_text="Names this row among the film's in fixtures; made when it is first saved "
+        "and kept when its facts are corrected.",
+    )
+
+    KEY_FROM: tuple[str, ...] = ()
+    natural_key_fields = ("film__slug", "key")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.key:  # a second role of one person gets "-2", and so on
+            base = self.default_key()
+            taken = set(
+                type(self)
+                ._base_manager.filter(film_id=self.film_id, key__startswith=base)
+                .exclude(pk=self.pk)
+                .values_list("key", flat=True)
+            )
+            self.key = next(
+                key
+                for n in range(1, len(taken) + 2)
+                if (key := base if n == 1 else f"{base}-{n}") not in taken
+            )
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "key"}
+        super().save(*args, **kwargs)
+
+    def default_key(self) -> str:
+        parts = [getattr(self, name) for name in self.KEY_FROM]
+        return slugify("-".join(getattr(part, "slug", part) or "" for part in parts), True)
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.film.slug, self.key or self.default_key())
+
+    def refresh_derived_fields(self) -> None:
+        """Give a new row its key (what loaddata calls before a bulk write)."""
+        if not self.key:
+            self.key = self.default_key()
+
+
+class Credit(ChangesReaderPages, KeyedWithinFilm):
     class Role(models.TextChoices):
         DIRECTOR = "director", "Director"
         WRITER = "writer", "Writer"
@@ -340,23 +392,24 @@ class Credit(ChangesReaderPages):
         default=100, help_text="Lower comes first: 1 is the top-billed name."
     )
 
-    objects = CreditManager()
-    natural_key_fields = ("film__slug", "person__slug", "role", "character")
+    objects = FilmKeyManager()
+    KEY_FROM = ("person", "role")  # "jamie-bell-cast"
 
     class Meta:
         ordering = ["billing_order", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["film", "person", "role", "character"], name="unique_credit"
-            )
+            ),
+            models.UniqueConstraint(fields=["film", "key"], name="unique_credit_key"),
         ]
 
     def __str__(self) -> str:
         label = f"{self.person} – {self.get_role_display()}"
         return f"{label} ({self.character})" if self.character else label
 
-    def natural_key(self) -> tuple[str, str, str, str]:
-        return (self.film.slug, self.person.slug, self.role, self.character)
+    def natural_key(self) -> tuple[str, str]:
+        return super().natural_key()
 
     natural_key.dependencies = ["reviews.film", "people.person"]
 
@@ -365,16 +418,7 @@ class Credit(ChangesReaderPages):
             raise ValidationError({"character": "Only cast credits have a character."})
 
 
-class AvailabilityManager(models.Manager):
-    def get_by_natural_key(
-        self, film_slug: str, kind: str, provider: str, region: str, starts_on: str
-    ):
-        return self.get(
-            film__slug=film_slug, kind=kind, provider=provider, region=region, starts_on=starts_on
-        )
-
-
-class Availability(ChangesReaderPages):
+class Availability(ChangesReaderPages, KeyedWithinFilm):
     """A window in which readers in one region can see a film in one way."""
 
     class Kind(models.TextChoices):
@@ -411,8 +455,8 @@ class Availability(ChangesReaderPages):
         null=True, blank=True, help_text="When someone last confirmed this; readers see “as of”."
     )
 
-    objects = AvailabilityManager()
-    natural_key_fields = ("film__slug", "kind", "provider", "region", "starts_on")
+    objects = FilmKeyManager()
+    KEY_FROM = ("kind", "provider", "region")  # "streaming-hulu-us"
 
     class Meta:
         ordering = ["starts_on", "kind", "provider"]
@@ -421,15 +465,16 @@ class Availability(ChangesReaderPages):
             models.UniqueConstraint(
                 fields=["film", "kind", "provider", "region", "starts_on"],
                 name="unique_availability_window",
-            )
+            ),
+            models.UniqueConstraint(fields=["film", "key"], name="unique_availability_key"),
         ]
 
     def __str__(self) -> str:
         where = self.provider or self.get_kind_display()
         return f"{self.get_kind_display()}: {where} ({self.region}) from {self.starts_on}"
 
-    def natural_key(self) -> tuple[str, str, str, str, str]:
-        return (self.film.slug, self.kind, self.provider, self.region, self.starts_on.isoformat())
+    def natural_key(self) -> tuple[str, str]:
+        return super().natural_key()
 
     natural_key.dependencies = ["reviews.film"]
 
