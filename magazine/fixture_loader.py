@@ -333,6 +333,7 @@ class FixtureLoader:
         excluded_models: Iterable[type[models.Model]] = (),
         excluded_apps: Iterable[Any] = (),
         overwrite_edited: bool = False,
+        allow_duplicates: bool = False,
         now: datetime.datetime | None = None,
     ):
         self.using = using
@@ -341,6 +342,7 @@ class FixtureLoader:
         self.excluded_models = set(excluded_models)
         self.excluded_apps = set(excluded_apps)
         self.overwrite_edited = overwrite_edited
+        self.allow_duplicates = allow_duplicates
         self.now = now or timezone.now()
         self.records: list[Record] = []
         self.problems: list[Problem] = []
@@ -415,6 +417,8 @@ class FixtureLoader:
         )
         review_plan.prepare()
         self.raise_problems()
+        # Checks of what the load would do, each refusing it with its own explanation.
+        review_plan.check_near_duplicates()
         review_plan.check_edited()
         return self.write(order, by_model, review_plan)
 
@@ -1012,6 +1016,58 @@ class ReviewImportPlan:
         record.key = (review.slug,)
         self.extra.append(record)
         return record
+
+    def check_near_duplicates(self) -> None:
+        """Stop before adding a review that looks like a copy of another (the same film,
+        critic and kind under a new slug), in the database or in the fixtures."""
+        if self.loader.allow_duplicates:
+            return
+        new = [r for r in self.reviews if not r.failed and r.existing is None]
+        if not new:
+            return
+
+        def identity(review: Review) -> tuple:
+            return (review.film.pk or id(review.film), review.critic.pk or id(review.critic))
+
+        earlier: dict[tuple, tuple[str, str]] = {}  # film, critic, kind -> whom, where
+        film_ids = {r.instance.film.pk for r in new if r.instance.film.pk is not None}
+        for chunk in chunked(list(film_ids), self.loader.chunk_size):
+            rows = Review._base_manager.using(self.loader.using).filter(film_id__in=chunk)
+            for film_id, critic_id, kind, slug, headline in rows.order_by("pk").values_list(
+                "film_id", "critic_id", "kind", "slug", "headline"
+            ):
+                earlier.setdefault(
+                    (film_id, critic_id, kind), (f"“{headline}” {json.dumps([slug])}", "database")
+                )
+        problems = []
+        for record in new:  # in file order
+            review = record.instance
+            match = (*identity(review), review.kind)
+            if (twin := earlier.get(match)) is None:
+                earlier[match] = (
+                    f"“{review.headline}” {json.dumps([review.slug])}",
+                    f"{record.source}, {record.position}",
+                )
+                continue
+            whom, where = twin
+            problems.append(
+                Problem(
+                    record.source,
+                    record.position,
+                    f"the same film, critic and kind as {whom} "
+                    f"({'in the database' if where == 'database' else where})",
+                    record.subject,
+                )
+            )
+        if problems:
+            raise FixtureError(
+                problems,
+                headline=(
+                    f"Nothing was loaded: {len(problems)} new review(s) look like copies of "
+                    "others (the same film, critic and kind under another slug). Check them; if "
+                    "they are new pieces, load again with --allow-duplicates."
+                ),
+            )
 
     def check_edited(self) -> None:
         """Stop before overwriting a review an editor changed since an import wrote it."""

@@ -36,9 +36,16 @@ class Command(loaddata.Command):
             help="Replace reviews that editors changed since their last import (their current "
             "text is kept as a revision).",
         )
+        parser.add_argument(
+            "--allow-duplicates",
+            action="store_true",
+            help="Add new reviews even when the same critic already has a review of the same "
+            "kind of the same film under another slug.",
+        )
 
     def handle(self, *fixture_labels, **options):
         self.overwrite_edited = options["overwrite_edited"]
+        self.allow_duplicates = options["allow_duplicates"]
         try:
             super().handle(*fixture_labels, **options)
         except FixtureError as error:
@@ -59,6 +66,7 @@ class Command(loaddata.Command):
             excluded_models=self.excluded_models,
             excluded_apps=self.excluded_apps,
             overwrite_edited=self.overwrite_edited,
+            allow_duplicates=self.allow_duplicates,
         )
         for label in fixture_labels:
             for fixture_file, fixture_dir, fixture_name in self.find_fixtures(label):
