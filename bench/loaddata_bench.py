@@ -118,7 +118,9 @@ def generate(reviews: int) -> list[dict]:
                 "model": "reviews.review",
                 "fields": {
                     "film": [f"film-{n % films}"],
-                    "critic": [f"critic-{n % critics}"],
+                    # Each of a film's four reviews by a different critic: a critic's second
+                    # review of one film is refused as a likely duplicate.
+                    "critic": [f"critic-{(n + n // films) % critics}"],
                     "headline": f"{title}, reviewed: a night in the city ({n})",
                     "slug": f"review-{n}",
                     "standfirst": "A tender, uneven and finally moving film.",

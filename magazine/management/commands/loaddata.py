@@ -4,6 +4,7 @@ Finds fixtures exactly as Django's command does (every stock option keeps workin
 itself is `magazine.fixture_loader.FixtureLoader`. See docs/fixtures.md.
 """
 
+import io
 import os
 import warnings
 import zipfile
@@ -89,16 +90,14 @@ class Command(loaddata.Command):
             where = loaddata.humanize(fixture_dir)
             self.stdout.write(f"Installing {ser_fmt} fixture '{fixture_name}' from {where}.")
         open_method, mode = self.compression_formats[cmp_fmt]
-        # One byte past the limit is enough to know a file is too large (or unpacks too large).
-        most = limit("FIXTURE_MAX_BYTES") + 1
         try:
             fixture = open_method(fixture_file, mode)
             try:
                 if isinstance(fixture, zipfile.ZipFile):
                     with fixture.open(fixture.namelist()[0]) as member:
-                        content = member.read(most)
+                        content = read_within_limit(member)
                 else:
-                    content = fixture.read(most)
+                    content = read_within_limit(fixture)
             finally:
                 if fixture_file != loaddata.READ_STDIN:
                     fixture.close()
@@ -116,6 +115,22 @@ class Command(loaddata.Command):
                 RuntimeWarning,
                 stacklevel=2,
             )
+
+
+def read_within_limit(stream) -> bytes | bytearray | str:
+    """The stream's content, or as soon as it is known to be too large, one byte more than the
+    limit (so a compressed file that unpacks to gigabytes is never unpacked in full)."""
+    most = limit("FIXTURE_MAX_BYTES") + 1
+    plain_file = isinstance(stream, io.BufferedReader)  # its size is known
+    if plain_file and os.fstat(stream.fileno()).st_size < most:
+        return stream.read()
+    content = stream.read(0)  # b"" or "" (standard input may be text)
+    if isinstance(content, str):
+        return stream.read()  # standard input: what was piped in
+    buffer = bytearray()
+    while len(buffer) < most and (chunk := stream.read(min(4 * 1024 * 1024, most))):
+        buffer += chunk
+    return buffer
 
 
 def display_path(path: str) -> str:
