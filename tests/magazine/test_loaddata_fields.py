@@ -81,3 +81,50 @@ def test_a_wrong_choice_lists_the_valid_values(tmp_path, model, slug, field, val
         message
     )
     assert_nothing_loaded()
+
+
+DOCUMENTED_ELSEWHERE = {
+    "created_at",  # the timestamps: one paragraph for every model that has them
+    "updated_at",
+    "body_html",  # derived: worked out by the loader
+    "word_count",
+    "search_vector",
+}
+
+
+def accepted_fields(model) -> set[str]:
+    meta = model._meta
+    return {
+        f.name
+        for f in [*meta.concrete_fields, *meta.many_to_many]
+        if f.serialize and not f.primary_key
+    } - DOCUMENTED_ELSEWHERE
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "people.person",
+        "people.critic",
+        "reviews.genre",
+        "reviews.film",
+        "reviews.credit",
+        "reviews.availability",
+        "reviews.review",
+        "taggit.tag",
+        "reviews.taggedreview",
+    ],
+)
+def test_every_field_the_loader_accepts_is_documented_with_type_rules_and_example(label):
+    from pathlib import Path
+
+    from django.apps import apps
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "fixtures.md").read_text()
+    section = docs.split(f"#### `{label}`")[1].split("\n#### ")[0].split("\n### ")[0]
+    rows = [line for line in section.splitlines() if line.startswith("|")]
+    for name in accepted_fields(apps.get_model(label)):
+        row = next((r for r in rows if r.split("|")[1].strip() == f"`{name}`"), None)
+        assert row is not None, f"{label}.{name} is not documented"
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        assert all(cells[1:4]), f"{label}.{name} needs a type, rules and an example: {row}"
