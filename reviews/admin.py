@@ -339,7 +339,8 @@ class ReviewAdmin(admin.ModelAdmin):
 
     # Who sees and edits what: the rules live in reviews.workflow.
     def get_queryset(self, request: HttpRequest):
-        queryset = super().get_queryset(request)
+        # The film too: whether a review is public depends on its film's embargo.
+        queryset = super().get_queryset(request).select_related("film", "critic")
         if workflow.may_handle_any_review(request.user):
             return queryset
         return queryset.owned_by(request.user)

@@ -21,14 +21,14 @@ from django.core.validators import (
 from django.db import connections, models
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, Upper
+from django.db.models.functions import Coalesce, Greatest, Upper
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from magazine.control_characters import refuse_control_characters
-from magazine.freshness import ChangesReaderPages
+from magazine.freshness import ChangesReaderPages, content_changed
 from magazine.fulltext import (
     SEARCH_CONFIG,
     SQLITE_FULLTEXT_TABLE,
@@ -69,10 +69,34 @@ class FilmQuerySet(models.QuerySet):
         """Films with at least one review readers can see.
 
         Reads the film's stored tally (the earliest publish time of its published reviews,
-        kept by reviews.tallies), so it is exact at any moment, scheduled reviews included,
-        without looking at the reviews table.
+        kept by reviews.tallies) and its own embargo, so it is exact at any moment, scheduled
+        and held reviews included, without looking at the reviews table.
         """
-        return self.filter(tally_first_publish_at__lte=now or timezone.now())
+        now = now or timezone.now()
+        return self.filter(
+            Q(review_embargo_until__isnull=True) | Q(review_embargo_until__lte=now),
+            tally_first_publish_at__lte=now,
+        )
+
+    def reviewed_but_not_yet_visible(self, now: datetime.datetime) -> FilmQuerySet:
+        """Films whose every published review is still scheduled or held by the embargo."""
+        return self.filter(
+            Q(tally_first_publish_at__gt=now) | Q(review_embargo_until__gt=now),
+            tally_first_publish_at__isnull=False,
+        )
+
+    def update(self, **kwargs) -> int:
+        """A bulk update that moves an embargo keeps what derives from it (the topic pages'
+        publish times) and makes cached pages stale, like a save."""
+        if "review_embargo_until" not in kwargs:
+            return super().update(**kwargs)
+        from . import tallies  # tallies builds on these models
+
+        film_ids = list(self.values_list("pk", flat=True))
+        updated = super().update(**kwargs)
+        tallies.refresh_tag_times_of_films(film_ids, using=self.db)
+        content_changed()
+        return updated
 
     def reviewed(self, now: datetime.datetime | None = None) -> FilmQuerySet:
         """Films with at least one published review, each with `review_count` of those:
@@ -496,17 +520,47 @@ SEARCH_CANDIDATES = 200
 SEARCH_WEIGHTS = (("headline", 1.0), ("film__title", 1.0), ("standfirst", 0.4), ("body", 0.2))
 
 
+# When a published review becomes public: its publish time, or its film's embargo if later.
+GOES_LIVE_AT = Greatest("publish_at", Coalesce("film__review_embargo_until", "publish_at"))
+
+
 class ReviewQuerySet(models.QuerySet):
+    # The one visibility rule. A review is public when it is published, its publish time has
+    # come and its film's review embargo (if any) has lifted. Everything readers see, and
+    # every count or cache derived from it (reviews/tallies.py), goes through these methods.
+
     def published(self, now: datetime.datetime | None = None) -> ReviewQuerySet:
-        """Reviews a reader may see: published, and their publish time has come.
+        """Reviews a reader may see: published, their publish time has come, and their
+        film's review embargo, if any, has lifted.
 
         This is the only definition of public visibility; every public surface uses it.
         """
-        return self.filter(state=Review.State.PUBLISHED, publish_at__lte=now or timezone.now())
+        now = now or timezone.now()
+        return self.filter(
+            Q(film__review_embargo_until__isnull=True) | Q(film__review_embargo_until__lte=now),
+            state=Review.State.PUBLISHED,
+            publish_at__lte=now,
+        )
 
     def scheduled(self, now: datetime.datetime | None = None) -> ReviewQuerySet:
-        """Published reviews whose publish time is still ahead: readers cannot see them yet."""
-        return self.filter(state=Review.State.PUBLISHED, publish_at__gt=now or timezone.now())
+        """Published reviews readers cannot see yet: their publish time is still ahead, or
+        their film's embargo holds them (they go live at `goes_live_at`, with no write)."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(publish_at__gt=now) | Q(film__review_embargo_until__gt=now),
+            state=Review.State.PUBLISHED,
+            publish_at__isnull=False,
+        )
+
+    def published_or_scheduled(self) -> ReviewQuerySet:
+        """Reviews that are public now or will be at their moment with no editorial move:
+        `published()` and `scheduled()` together, at any moment (what stored counts count)."""
+        return self.filter(state=Review.State.PUBLISHED, publish_at__isnull=False)
+
+    def with_goes_live_at(self) -> ReviewQuerySet:
+        """Each review with `goes_live_at`: the later of its publish time and its film's
+        embargo, i.e. when `published()` starts to hold it."""
+        return self.annotate(goes_live_at=GOES_LIVE_AT)
 
     def in_review(self) -> ReviewQuerySet:
         return self.filter(state=Review.State.IN_REVIEW)
@@ -529,7 +583,7 @@ class ReviewQuerySet(models.QuerySet):
     def next_publish_at(self, now: datetime.datetime | None = None) -> datetime.datetime | None:
         """When the next scheduled review goes live, or None: what a cached page must not
         outlive."""
-        return self.scheduled(now).aggregate(next=models.Min("publish_at"))["next"]
+        return self.scheduled(now).aggregate(next=models.Min(GOES_LIVE_AT))["next"]
 
     def latest_first(self) -> ReviewQuerySet:
         return self.order_by("-publish_at", "-pk")
@@ -860,21 +914,25 @@ class Review(ChangesReaderPages, TimestampedModel):
         return slug_url("reviews:review_detail", self.slug)
 
     @property
+    def goes_live_at(self) -> datetime.datetime | None:
+        """When readers may see it if it stays published: the later of its publish time and
+        its film's embargo; None when it is not published."""
+        if self.state != self.State.PUBLISHED or self.publish_at is None:
+            return None
+        embargo = self.film.review_embargo_until
+        return self.publish_at if embargo is None else max(self.publish_at, embargo)
+
+    @property
     def is_published(self) -> bool:
         """True when a reader may see this review (the same rule as `published()`)."""
-        return (
-            self.state == self.State.PUBLISHED
-            and self.publish_at is not None
-            and self.publish_at <= timezone.now()
-        )
+        goes_live_at = self.goes_live_at
+        return goes_live_at is not None and goes_live_at <= timezone.now()
 
     @property
     def is_scheduled(self) -> bool:
-        return (
-            self.state == self.State.PUBLISHED
-            and self.publish_at is not None
-            and self.publish_at > timezone.now()
-        )
+        """Published but not public yet (publish time ahead or held by the film's embargo)."""
+        goes_live_at = self.goes_live_at
+        return goes_live_at is not None and goes_live_at > timezone.now()
 
     @property
     def rating_stars(self) -> str:

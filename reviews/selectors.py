@@ -134,6 +134,7 @@ def published_in_order(reviews: QuerySet[Review], ids: list[int]) -> list[Review
 # The columns a search result shows (magazine/search.html) and `is_published` reads.
 SEARCH_RESULT_FIELDS = (
     *("slug", "headline", "standfirst", "body_html", "state", "publish_at"),
+    "film__review_embargo_until",
     *("film", "film__slug", "film__title", "film__year"),
     *("critic", "critic__slug", "critic__byline"),
 )

@@ -41,8 +41,6 @@ from people.models import Critic
 
 from .models import CriticTally, Film, FilmFacet, Review, TaggedReview, TagTally
 
-PUBLISHED = Review.State.PUBLISHED
-
 
 def initial_of(title: str) -> str:
     """'A'–'Z' for titles starting with a letter, '#' for the rest."""
@@ -64,8 +62,8 @@ def refresh_film_tallies(
             return
         before = dict(films.values_list("pk", "tally_published_reviews"))
         published = (
-            Review.objects.using(using).filter(film=OuterRef("pk"), state=PUBLISHED).order_by()
-        )
+            Review.objects.using(using).published_or_scheduled().filter(film=OuterRef("pk"))
+        ).order_by()
         count = published.values("film").annotate(n=Count("pk")).values("n")
         first = published.values("film").annotate(at=Min("publish_at")).values("at")
         films.update(
@@ -86,7 +84,7 @@ def refresh_critic_tallies(critic_ids: Iterable[int] | None, using: str = DEFAUL
         if critics is None:
             return
         existing = list(critics.values_list("pk", flat=True))
-        reviews = Review.objects.using(using).filter(state=PUBLISHED).order_by()
+        reviews = Review.objects.using(using).published_or_scheduled().order_by()
         if critic_ids is not None:
             reviews = reviews.filter(critic__in=existing)
         counts = dict(reviews.values("critic").annotate(n=Count("pk")).values_list("critic", "n"))
@@ -100,7 +98,9 @@ def refresh_tag_tallies(tag_ids: Iterable[int] | None, using: str = DEFAULT_DB_A
         if tags is None:
             return
         existing = list(tags.values_list("pk", flat=True))
-        tagged = TaggedReview.objects.using(using).filter(content_object__state=PUBLISHED)
+        tagged = TaggedReview.objects.using(using).filter(
+            content_object__in=Review.objects.using(using).published_or_scheduled()
+        )
         if tag_ids is not None:
             tagged = tagged.filter(tag__in=existing)
         counts = dict(
@@ -124,16 +124,34 @@ def _locked(model, ids: Iterable[int] | None, using: str):
 
 
 def refresh_tag_times(review_ids: Iterable[int] | None, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Copy these reviews' publish time (empty unless published) onto their taggings
-    (None: every tagging), which the topic pages read newest first."""
+    """Copy onto these reviews' taggings (None: every tagging) when each review goes live
+    (its publish time, or its film's embargo if later; empty unless published), which the
+    topic pages read newest first."""
     taggings = TaggedReview.objects.using(using)
     if review_ids is not None:
         ids = [pk for pk in review_ids if pk is not None]
         if not ids:
             return
         taggings = taggings.filter(content_object__in=ids)
-    published = Review.objects.using(using).filter(pk=OuterRef("content_object"), state=PUBLISHED)
-    taggings.update(review_published_at=Subquery(published.values("publish_at")[:1]))
+    _copy_goes_live_at(taggings, using)
+
+
+def refresh_tag_times_of_films(film_ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> None:
+    """The same for every review of these films (their embargo moved)."""
+    ids = [pk for pk in film_ids if pk is not None]
+    if ids:
+        taggings = TaggedReview.objects.using(using).filter(content_object__film__in=ids)
+        _copy_goes_live_at(taggings, using)
+
+
+def _copy_goes_live_at(taggings, using: str) -> None:
+    live = (
+        Review.objects.using(using)
+        .published_or_scheduled()
+        .filter(pk=OuterRef("content_object"))
+        .with_goes_live_at()
+    )
+    taggings.update(review_published_at=Subquery(live.values("goes_live_at")[:1]))
 
 
 def _upsert(model, key: str, counts: dict[int, int], using: str) -> None:
@@ -235,10 +253,7 @@ def tagging_changed(
         return
     refresh_tag_tallies([instance.tag_id])
     if created:
-        published = Review.objects.filter(pk=instance.content_object_id, state=PUBLISHED)
-        at = published.values_list("publish_at", flat=True).first()
-        TaggedReview.objects.filter(pk=instance.pk).update(review_published_at=at)
-        instance.review_published_at = at
+        _copy_goes_live_at(TaggedReview.objects.filter(pk=instance.pk), DEFAULT_DB_ALIAS)
 
 
 def _is_reviewed(film_id: int) -> bool:
@@ -247,9 +262,11 @@ def _is_reviewed(film_id: int) -> bool:
 
 
 def film_saved(sender, instance: Film, created: bool, raw: bool = False, **kwargs) -> None:
-    """A reviewed film's title and year are part of the facets it counts in."""
+    """A reviewed film's title and year are part of the facets it counts in; its embargo
+    decides when its reviews go live on the topic pages."""
     if not raw and not created and _is_reviewed(instance.pk):
         refresh_film_facets()
+        refresh_tag_times_of_films([instance.pk])
 
 
 def film_genres_changed(sender, instance, action: str, reverse: bool, **kwargs) -> None:
@@ -304,16 +321,14 @@ def not_yet_live(now: datetime.datetime | None = None) -> NotYetLive:
 
 
 def _not_yet_live(now: datetime.datetime) -> NotYetLive:
-    scheduled = Review.objects.scheduled(now).order_by()
-    rows = list(scheduled.values_list("film_id", "critic_id", "publish_at"))
+    scheduled = Review.objects.scheduled(now).with_goes_live_at().order_by()
+    rows = list(scheduled.values_list("film_id", "critic_id", "goes_live_at"))
     if not rows:
         return NotYetLive(until=None)
     tags = TaggedReview.objects.filter(
-        content_object__state=PUBLISHED, content_object__publish_at__gt=now
+        content_object__in=Review.objects.scheduled(now)
     ).values_list("tag_id", flat=True)
-    hidden = list(
-        Film.objects.filter(tally_first_publish_at__gt=now).values_list("pk", "title", "year")
-    )
+    hidden = list(Film.objects.reviewed_but_not_yet_visible(now).values_list("pk", "title", "year"))
     by_facet: Counter[tuple[str, str]] = Counter()
     for _, title, year in hidden:
         by_facet[FilmFacet.Kind.INITIAL, initial_of(title)] += 1
