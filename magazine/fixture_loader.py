@@ -739,6 +739,10 @@ class FixtureLoader:
                 and f.name not in BOOKKEEPING_FIELDS
                 and self.differs(f, instance, existing)
             }
+            if not record.changed_fields:
+                # Nothing to write: hold the row alone, not a second copy of it (a reload of a
+                # large fixture would otherwise hold every row twice).
+                record.instance = existing
 
     @staticmethod
     def differs(f: models.Field, instance: models.Model, existing: models.Model) -> bool:
@@ -1011,6 +1015,8 @@ class ReviewImportPlan:
                 self.changed.append(record)
                 if "tags" not in record.changed_fields and before != after:
                     record.changed_fields |= {"tags"}
+                if record.instance is record.existing:  # only its tags change: write a copy
+                    record.instance = review = copy.copy(record.existing)
             if "import_fingerprint" not in record.given:
                 review.import_fingerprint = review.import_fingerprint_of(tags=after)
             if "imported_at" not in record.given:
