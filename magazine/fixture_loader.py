@@ -1032,54 +1032,44 @@ class ReviewImportPlan:
         return record
 
     def check_near_duplicates(self) -> None:
-        """Stop before adding a review that looks like a copy of another (the same film,
-        critic and kind under a new slug), in the database or in the fixtures."""
+        """Stop before adding a review that looks like a copy of one in the database (the same
+        film, critic and kind under a new slug). Reviews new in the same load are not compared
+        with each other: a restored backup holds whatever editors made."""
         if self.loader.allow_duplicates:
             return
         new = [r for r in self.reviews if not r.failed and r.existing is None]
-        if not new:
-            return
-
-        def identity(review: Review) -> tuple:
-            return (review.film.pk or id(review.film), review.critic.pk or id(review.critic))
-
-        earlier: dict[tuple, tuple[str, str]] = {}  # film, critic, kind -> whom, where
         film_ids = {r.instance.film.pk for r in new if r.instance.film.pk is not None}
+        in_database: dict[tuple, str] = {}
         for chunk in chunked(list(film_ids), self.loader.chunk_size):
             rows = Review._base_manager.using(self.loader.using).filter(film_id__in=chunk)
             for film_id, critic_id, kind, slug, headline in rows.order_by("pk").values_list(
                 "film_id", "critic_id", "kind", "slug", "headline"
             ):
-                earlier.setdefault(
-                    (film_id, critic_id, kind), (f"“{headline}” {json.dumps([slug])}", "database")
+                in_database.setdefault(
+                    (film_id, critic_id, kind), f"“{headline}” {json.dumps([slug])}"
                 )
-        problems = []
-        for record in new:  # in file order
-            review = record.instance
-            match = (*identity(review), review.kind)
-            if (twin := earlier.get(match)) is None:
-                earlier[match] = (
-                    f"“{review.headline}” {json.dumps([review.slug])}",
-                    f"{record.source}, {record.position}",
-                )
-                continue
-            whom, where = twin
-            problems.append(
-                Problem(
-                    record.source,
-                    record.position,
-                    f"the same film, critic and kind as {whom} "
-                    f"({'in the database' if where == 'database' else where})",
-                    record.subject,
+        problems = [
+            Problem(
+                record.source,
+                record.position,
+                f"the same film, critic and kind as {twin} (in the database)",
+                record.subject,
+            )
+            for record in new  # in file order
+            if (
+                twin := in_database.get(
+                    (record.instance.film.pk, record.instance.critic.pk, record.instance.kind)
                 )
             )
+        ]
         if problems:
             raise FixtureError(
                 problems,
                 headline=(
                     f"Nothing was loaded: {len(problems)} new review(s) look like copies of "
-                    "others (the same film, critic and kind under another slug). Check them; if "
-                    "they are new pieces, load again with --allow-duplicates."
+                    "reviews in the database (the same film, critic and kind under another "
+                    "slug). Check them; if they are new pieces, load again with "
+                    "--allow-duplicates."
                 ),
             )
 
