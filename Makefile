@@ -10,7 +10,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run serve test lint format check-migrations clean bench bench-quick bench-import
+.PHONY: install run serve test lint format check-migrations clean bench bench-quick bench-import bench-load
 
 install: $(VENV)/.installed
 
@@ -24,10 +24,11 @@ $(VENV)/.installed: uv.lock pyproject.toml | $(UV)
 	$(UV) sync --locked --python $(PYTHON)
 	@touch $@
 
-# axe-core, which the browser tests inject into pages, pinned by package-lock.json. Only the
-# tests need it (and Chromium): `make run` works with Python alone.
+# The tests' tools from npm, pinned by package-lock.json: axe-core (injected into pages by the
+# browser tests), the Nu HTML Checker (vnu-jar, run with Java) and Lighthouse 12.2.3 (drives
+# Chromium). Only the tests need them: `make run` works with Python alone.
 node_modules/.installed: package.json package-lock.json
-	@command -v npm >/dev/null || { echo "The browser tests need npm (apt-get install npm) and Chromium (apt-get install chromium); .ci/run installs both."; exit 1; }
+	@command -v npm >/dev/null || { echo "The browser tests and validators need npm (apt-get install npm), Chromium (apt-get install chromium) and Java (apt-get install default-jre-headless); .ci/run installs them."; exit 1; }
 	npm ci --no-audit --no-fund
 	@touch $@
 
@@ -41,7 +42,8 @@ run: install
 # Runs the site the way production does: DEBUG off, gunicorn, whitenoise serving hashed and
 # compressed static files; only HTTPS is off, since it is plain http on this machine.
 # Uses DATABASE_URL and REDIS_URL when set (docs/deploy.md), else SQLite and local memory.
-serve: export SECRET_KEY ?= local-serve-only-$(shell hostname)-not-for-production-use-anywhere
+# A fresh random key each time: a key written here would let anyone sign preview links.
+serve: export SECRET_KEY ?= $(shell $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))")
 serve: export HTTPS ?= 0
 serve: export ALLOWED_HOSTS ?= $(HOST),localhost
 serve: export GUNICORN_BIND ?= $(HOST):$(PORT)
@@ -82,6 +84,14 @@ bench: install
 	@command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install -y wrk"; exit 1; }
 	$(PY) bench/run.py --reviews 1000 100000 $(BENCH_ARGS)
 	$(PY) bench/loaddata_bench.py $(BENCH_IMPORT_ARGS)
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "bench needs nginx: apt-get install -y nginx"; exit 1; }
+	$(PY) bench/load_nginx.py $(BENCH_LOAD_ARGS)
+
+# 64 readers through nginx (TLS) and gunicorn, as deployed, beside the floor (docs/deploy.md).
+# BENCH_LOAD_ARGS="--database postgres --redis-url redis://127.0.0.1:6379/1" as in production.
+BENCH_LOAD_ARGS ?=
+bench-load: install
+	$(PY) bench/load_nginx.py $(BENCH_LOAD_ARGS)
 
 bench-quick: install
 	@command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install -y wrk"; exit 1; }

@@ -45,4 +45,5 @@ function done(summary, latency, requests)
   io.write(string.format("RESULT latency_ms p50=%.1f p90=%.1f p99=%.1f max=%.1f\n",
     latency:percentile(50) / 1000, latency:percentile(90) / 1000,
     latency:percentile(99) / 1000, latency.max / 1000))
+  io.write(string.format("RESULT latency_p95_ms p95=%.1f\n", latency:percentile(95) / 1000))
 end

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 
 from django.conf import settings
@@ -38,6 +39,20 @@ def typed_text(request: HttpRequest) -> list[tuple[str, str]]:
     return kept
 
 
+DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
+
+
+def disk_full_response(request: HttpRequest) -> HttpResponse:
+    """507: the server's disk is full; the editor's typed text comes back on the page."""
+    html = render_to_string(
+        "507.html",
+        {"site_name": settings.MAGAZINE_NAME, "typed_text": typed_text(request)},
+    )
+    response = HttpResponse(html, status=507)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def database_unavailable_response(request: HttpRequest | None) -> HttpResponse:
     """The 503 page; built without touching the database (no context processors, no user)."""
     html = render_to_string(
@@ -68,6 +83,9 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, OSError) and exception.errno in DISK_FULL:
+            logger.critical("Disk full during %s %s: %s", request.method, request.path, exception)
+            return disk_full_response(request)
         if not isinstance(exception, DATABASE_UNAVAILABLE):
             return None
         logger.error(

@@ -9,7 +9,8 @@ Rules (tests in tests/magazine/test_pagecache.py):
 - No page outlives the next scheduled publish time, nor local midnight (the where-to-watch
   note speaks of "today").
 - Responses that set cookies, are not 200, or stream are never stored.
-- Every cached page carries an ETag (304 on a match) and a Cache-Control a CDN may use.
+- Every cached page carries an ETag and a Last-Modified (`magazine.modified`), so both
+  If-None-Match and If-Modified-Since get a 304, and a Cache-Control a CDN may use.
 """
 
 from __future__ import annotations
@@ -23,10 +24,13 @@ from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe
 
 from reviews.selectors import next_publish_at_in
 
 from .freshness import current_generation, next_local_midnight
+from .modified import content_last_modified
+from .page_parameters import parameters_read_at
 
 CACHE_HEADER = "X-Page-Cache"
 
@@ -50,9 +54,21 @@ def _is_anonymous(request: HttpRequest) -> bool:
 
 
 def _page_key(generation: str, request: HttpRequest) -> str:
-    url = f"{request.get_host()}{request.get_full_path()}"
+    # Only the parameters the page reads: `?cb=<uuid>` must not make a copy per request.
+    read = [(name, request.GET.getlist(name)) for name in parameters_read_at(request.path_info)]
+    url = f"{request.get_host()}{request.path}?{[item for item in read if item[1]]}"
     digest = hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
     return f"pagecache:page:{generation}:{digest}"
+
+
+def _conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """A 304 when the reader's copy, named by ETag or by date, is this page."""
+    return get_conditional_response(
+        request,
+        etag=response["ETag"],
+        last_modified=parse_http_date_safe(response["Last-Modified"]),
+        response=response,
+    )
 
 
 def _cache_control(response: HttpResponse, timeout: int) -> None:
@@ -82,8 +98,8 @@ class ReaderPageCacheMiddleware:
         if settings.MAGAZINE_PAGE_CACHE_SECONDS <= 0:
             response = self.get_response(request)
             if getattr(request, "_reader_page", False) and self._storable(response):
-                self._finish(response, timeout=0)
-                return get_conditional_response(request, etag=response["ETag"], response=response)
+                self._finish(request, response, timeout=0)
+                return _conditional(request, response)
             return response
 
         generation = current_generation()
@@ -97,21 +113,21 @@ class ReaderPageCacheMiddleware:
             for name, value in headers:
                 response[name] = value
             response[CACHE_HEADER] = "hit"
-            return get_conditional_response(request, etag=response["ETag"], response=response)
+            return _conditional(request, response)
 
         response = self.get_response(request)
         if not (getattr(request, "_reader_page", False) and self._storable(response)):
             return response
         now = timezone.now()
         timeout = page_timeout(generation, now)
-        self._finish(response, timeout=timeout)
+        self._finish(request, response, timeout=timeout)
         if timeout > 0:
             headers = [(name, value) for name, value in response.items() if name != CACHE_HEADER]
             expires_at = now + datetime.timedelta(seconds=timeout)
             entry = (response.status_code, response.content, headers, expires_at)
             caches["default"].set(key, entry, timeout)
         response[CACHE_HEADER] = "miss"
-        return get_conditional_response(request, etag=response["ETag"], response=response)
+        return _conditional(request, response)
 
     def process_view(self, request: HttpRequest, view_func: Callable, view_args, view_kwargs):
         if getattr(view_func, "reader_page", False):
@@ -128,7 +144,11 @@ class ReaderPageCacheMiddleware:
         )
 
     @staticmethod
-    def _finish(response: HttpResponse, *, timeout: int) -> None:
+    def _finish(request: HttpRequest, response: HttpResponse, *, timeout: int) -> None:
         digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
         response["ETag"] = f'"{digest}"'
+        # Replaces the feeds' and sitemaps' own (their newest item's date), which goes
+        # back in time when that item is taken down: a 304 for a changed feed.
+        modified = content_last_modified(request, digest, timezone.now())
+        response["Last-Modified"] = http_date(modified.timestamp())
         _cache_control(response, timeout)

@@ -4,6 +4,7 @@ as at 1,000. Imports nothing of the apps, so any app's views may use it."""
 from __future__ import annotations
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.http import Http404
 
 
 class UncountedPage(Page):
@@ -21,6 +22,11 @@ class UncountedPaginator(Paginator):
     to skip a huge OFFSET; beyond the bound is a 404."""
 
     max_pages = 200
+
+    @property
+    def num_pages(self) -> int:
+        # Django's list views turn `?page=last` into `num_pages`, which would count the list.
+        raise Http404("These lists are not counted, so there is no last page to go to.")
 
     def validate_number(self, number) -> int:
         try:

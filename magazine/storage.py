@@ -6,6 +6,7 @@ characters, no look-alike letters; the extension is kept, lower-cased.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import unicodedata
 
@@ -31,6 +32,18 @@ def clean_upload_name(name: str) -> str:
 class MediaStorage(FileSystemStorage):
     def get_valid_name(self, name: str) -> str:
         return clean_upload_name(name)
+
+    def _save(self, name: str, content) -> str:
+        """Django's save, except that a write that fails (a full disk) leaves no empty or
+        partial file behind."""
+        path = self.path(name)
+        existed = os.path.exists(path)
+        try:
+            return super()._save(name, content)
+        except OSError:
+            if not existed and os.path.exists(path):
+                os.remove(path)
+            raise
 
 
 try:

@@ -9,9 +9,17 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
@@ -82,6 +90,7 @@ class SearchView(ListView):
 
     template_name = "magazine/search.html"
     context_object_name = "reviews"
+    query_parameters = ("q",)
     paginate_by = 10
     paginator_class = UncountedPaginator
     names_shown = 8
@@ -157,11 +166,12 @@ class FilmIndexView(ListView):
 
     template_name = "magazine/film_list.html"
     context_object_name = "films"
+    query_parameters = ("letter",)
     paginate_by = 60
     paginator_class = UncountedPaginator
 
     def get_queryset(self) -> QuerySet[Film]:
-        films = Film.objects.reviewed().order_by("title", "year")
+        films = Film.objects.reviewed().order_by("title", "year", "slug")
         self.letter = self.request.GET.get("letter", "").upper()[:1]
         if self.letter == "#":
             films = films.exclude(title__regex=r"^[A-Za-z]")
@@ -190,7 +200,7 @@ class FilmYearView(ListView):
     paginator_class = UncountedPaginator
 
     def get_queryset(self) -> QuerySet[Film]:
-        return Film.objects.reviewed().filter(year=self.kwargs["year"]).order_by("title")
+        return Film.objects.reviewed().filter(year=self.kwargs["year"]).order_by("title", "slug")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(year=self.kwargs["year"], **kwargs)
@@ -209,7 +219,7 @@ class GenreDetailView(ListView):
 
     def get_queryset(self) -> QuerySet[Film]:
         self.genre = get_object_or_404(Genre, slug=self.kwargs["slug"])
-        return Film.objects.reviewed().in_genre(self.genre).order_by("title", "year")
+        return Film.objects.reviewed().in_genre(self.genre).order_by("title", "year", "slug")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(genre=self.genre, **kwargs)
@@ -231,6 +241,13 @@ class CriticIndexView(ListView):
         context = super().get_context_data(**kwargs)
         context["critic_cards"] = critic_cards(context["critic_rows"])
         return context
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for whatever the page says: the hashed static file."""
+    return HttpResponsePermanentRedirect(static("favicon.ico"))
 
 
 @require_GET

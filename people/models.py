@@ -47,7 +47,7 @@ class Person(ChangesReaderPages, TimestampedModel):
     natural_key_fields = ("slug",)
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "slug"]  # a total order: namesakes keep theirs across an export
         verbose_name_plural = "people"
         # Search's "people" matches (name icontains) at 50,000 people: 15 ms -> 0.2 ms.
         indexes = [
@@ -125,7 +125,7 @@ class Critic(ChangesReaderPages, TimestampedModel):
     natural_key_fields = ("slug",)
 
     class Meta:
-        ordering = ["byline"]
+        ordering = ["byline", "slug"]
 
     def __str__(self) -> str:
         return self.byline

@@ -47,6 +47,15 @@ from people.models import Critic, Person, SlugNaturalKeyManager
 from .where_to_watch import WhereToWatch, where_to_watch
 
 
+def known_values(table: str, field: str, values: Iterable[str]) -> models.CheckConstraint:
+    """The database refuses any value of a choice field but these, on every path (an ORM
+    update, raw SQL, a restore). Listed literally, since a model's Meta cannot see its
+    choices; tests/reviews/test_constraints.py checks that each list matches its choices."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__in": list(values)}), name=f"{table}_{field}_known"
+    )
+
+
 class Genre(ChangesReaderPages):
     name = models.CharField(max_length=100, unique=True, validators=[refuse_control_characters])
     slug = models.SlugField(max_length=100, unique=True)
@@ -221,7 +230,28 @@ class Film(ChangesReaderPages, TimestampedModel):
     natural_key_fields = ("slug",)
 
     class Meta:
-        ordering = ["title", "year"]
+        # The slug last: films of the same title and year list in the same order everywhere,
+        # before and after an export.
+        ordering = ["title", "year", "slug"]
+        constraints = [
+            known_values(
+                "reviews_film",
+                "source_kind",
+                [
+                    "",
+                    "novel",
+                    "short_story",
+                    "play",
+                    "memoir",
+                    "nonfiction",
+                    "comic",
+                    "film",
+                    "tv",
+                    "true_story",
+                    "other",
+                ],
+            )
+        ]
         indexes = [
             # Search's "films" matches (title icontains) at 25,000 films: 10 ms -> 0.2 ms.
             NameTrigramIndex(OpClass(Upper("title"), name="gin_trgm_ops"), name="film_title_trgm"),
@@ -422,6 +452,21 @@ class Credit(ChangesReaderPages, KeyedWithinFilm):
     class Meta:
         ordering = ["billing_order", "pk"]
         constraints = [
+            known_values(
+                "reviews_credit",
+                "role",
+                [
+                    "director",
+                    "writer",
+                    "cast",
+                    "producer",
+                    "cinematographer",
+                    "editor",
+                    "composer",
+                    "production_designer",
+                    "costume_designer",
+                ],
+            ),
             models.UniqueConstraint(
                 fields=["film", "person", "role", "character"], name="unique_credit"
             ),
@@ -486,6 +531,9 @@ class Availability(ChangesReaderPages, KeyedWithinFilm):
         ordering = ["starts_on", "kind", "provider"]
         verbose_name_plural = "availability"
         constraints = [
+            known_values(
+                "reviews_availability", "kind", ["theatrical", "streaming", "rent_buy", "tv"]
+            ),
             models.UniqueConstraint(
                 fields=["film", "kind", "provider", "region", "starts_on"],
                 name="unique_availability_window",
@@ -887,6 +935,20 @@ class Review(ChangesReaderPages, TimestampedModel):
 
     class Meta:
         ordering = ["-publish_at", "-pk"]
+        constraints = [
+            known_values("reviews_review", "kind", ["review", "retrospective", "capsule"]),
+            known_values(
+                "reviews_review",
+                "state",
+                ["draft", "in_review", "approved", "published", "unpublished"],
+            ),
+            # Out of five in half stars, or unrated (the field's validators, for every path).
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True)
+                | Q(rating__in=[Decimal(halves) / 2 for halves in range(1, 11)]),
+                name="reviews_review_rating_half_stars",
+            ),
+        ]
         indexes = [
             models.Index(fields=["state", "publish_at"], name="review_visibility"),
             SearchVectorIndex(fields=["search_vector"], name="review_search"),
@@ -1071,7 +1133,10 @@ class FilmFacet(models.Model):
     derived_data = True
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["kind", "value"], name="unique_film_facet")]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value"], name="unique_film_facet"),
+            known_values("reviews_filmfacet", "kind", ["initial", "year", "genre"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.value}: {self.films}"
@@ -1122,9 +1187,17 @@ class ReviewRevision(models.Model):
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.EDIT)
     data = models.JSONField(help_text="The editorial fields as they were after this save.")
 
+    # Autosaves are typing in progress, not saves: only each writer's newest few are kept.
+    AUTOSAVES_KEPT = 5
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         get_latest_by = "created_at"
+        constraints = [
+            known_values(
+                "reviews_reviewrevision", "source", ["edit", "import", "restore", "autosave"]
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.review} – {self.get_source_display()} {self.created_at:%Y-%m-%d %H:%M}"
@@ -1205,6 +1278,10 @@ class ReviewTransition(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            known_values("reviews_reviewtransition", name, [*Review.State.values, "scheduled"])
+            for name in ("from_status", "to_status")
+        ]
 
     def __str__(self) -> str:
         return f"{self.review}: {self.get_from_status_display()} → {self.get_to_status_display()}"
@@ -1242,3 +1319,59 @@ class Correction(ChangesReaderPages):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("A correction is kept as written; add a new one instead.")
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def open(self) -> AssignmentQuerySet:
+        """Assignments whose review is not yet handed in: none started, or still a draft."""
+        return self.filter(Q(review__isnull=True) | Q(review__state=Review.State.DRAFT))
+
+    def overdue(self, today: datetime.date | None = None) -> AssignmentQuerySet:
+        return self.open().filter(due_on__lt=today or timezone.localdate())
+
+    def for_critic_user(self, user) -> AssignmentQuerySet:
+        return self.filter(critic__user=user)
+
+
+class Assignment(models.Model):
+    """An editor's request that a critic review a film by a date."""
+
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="assignments")
+    critic = models.ForeignKey(Critic, on_delete=models.CASCADE, related_name="assignments")
+    due_on = models.DateField("due", help_text="The day the editors expect the review submitted.")
+    note = models.TextField(
+        blank=True, help_text="What the editor wants: length, angle, screening details."
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    review = models.OneToOneField(
+        Review,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assignment",
+        help_text="The review written for it; linked when the critic starts it.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["due_on"], name="assignment_due")]
+
+    def __str__(self) -> str:
+        return f"{self.film} for {self.critic} by {self.due_on:%d %b %Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.review_id is None or self.review.state == Review.State.DRAFT
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        return self.is_open and self.due_on < (today or timezone.localdate())

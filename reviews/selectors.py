@@ -22,6 +22,7 @@ from people.models import Critic, Person
 
 from . import tallies, workflow
 from .models import (
+    Assignment,
     Credit,
     Film,
     FilmFacet,
@@ -29,6 +30,7 @@ from .models import (
     NewReviewAutosave,
     Review,
     ReviewRevision,
+    ReviewTransition,
     TaggedReview,
 )
 
@@ -63,7 +65,7 @@ def critics_with_review_counts(
             review_count=Coalesce(F("review_tally__published_reviews"), 0)
             - Coalesce(Subquery(count), 0)
         )
-        .order_by("byline")
+        .order_by("byline", "slug")
     )
 
 
@@ -204,14 +206,14 @@ def people_search(query_terms: list[str]) -> QuerySet[Person]:
     condition = Q()
     for term in query_terms:
         condition &= Q(name__icontains=term)
-    return Person.objects.filter(condition).select_related("critic").order_by("name")
+    return Person.objects.filter(condition).select_related("critic").order_by("name", "slug")
 
 
 def critics_search(query_terms: list[str]) -> QuerySet[Critic]:
     condition = Q()
     for term in query_terms:
         condition &= Q(byline__icontains=term)
-    return Critic.objects.filter(condition).order_by("byline")
+    return Critic.objects.filter(condition).order_by("byline", "slug")
 
 
 @dataclass(frozen=True)
@@ -261,18 +263,58 @@ class Desk:
     scheduled: QuerySet[Review]
     my_drafts: QuerySet[Review]
     recently_published: QuerySet[Review]
+    assigned_to_me: QuerySet[Assignment]
+    sent_back_to_me: QuerySet[Review]
+    unpublished: QuerySet[Review]
+    # Every open assignment, overdue first: only editors see them (None for writers).
+    open_assignments: QuerySet[Assignment] | None
+
+
+def sent_back(reviews: QuerySet[Review]) -> QuerySet[Review]:
+    """Drafts whose latest workflow move was an editor's request for changes, each with that
+    request's `sent_back_comment` and `sent_back_at`."""
+    latest = ReviewTransition.objects.filter(review=OuterRef("pk")).order_by("-created_at", "-pk")
+    return (
+        reviews.filter(state=Review.State.DRAFT)
+        .annotate(
+            last_move=Subquery(latest.values("name")[:1]),
+            sent_back_comment=Subquery(latest.values("comment")[:1]),
+            sent_back_at=Subquery(latest.values("created_at")[:1]),
+        )
+        .filter(last_move="request_changes")
+    )
+
+
+def sent_back_request(review: Review) -> ReviewTransition | None:
+    """The editor's request for changes this draft is waiting on, if that was its last move."""
+    if review.state != Review.State.DRAFT:
+        return None
+    latest = review.transitions.select_related("user").order_by("-created_at", "-pk").first()
+    return latest if latest is not None and latest.name == "request_changes" else None
 
 
 def desk_for(user: AbstractBaseUser, now: datetime.datetime | None = None) -> Desk:
     """The editors' overview, limited to what this user may see."""
     now = now or timezone.now()
     reviews = reviews_visible_to(user).for_listing()
+    mine = Assignment.objects.for_critic_user(user).open().select_related("film", "review")
+    editor = workflow.may_handle_any_review(user)
     return Desk(
         waiting_for_review=reviews.in_review().order_by("updated_at"),
         approved=reviews.approved().order_by("updated_at"),
         scheduled=reviews.scheduled(now).order_by("publish_at"),
         my_drafts=reviews.drafts_of(user).order_by("-updated_at"),
         recently_published=reviews.published(now).latest_first()[:10],
+        assigned_to_me=mine.order_by("due_on", "pk"),
+        sent_back_to_me=sent_back(reviews.owned_by(user)).order_by("-sent_back_at"),
+        unpublished=reviews.filter(state=Review.State.UNPUBLISHED).order_by("-updated_at")[:20],
+        open_assignments=(
+            Assignment.objects.open()
+            .select_related("film", "critic", "review")
+            .order_by("due_on", "pk")
+            if editor
+            else None
+        ),
     )
 
 

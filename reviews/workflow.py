@@ -107,6 +107,13 @@ def status_of(review: Review) -> str:
     return Status.SCHEDULED if review.is_scheduled else review.state
 
 
+def status_label(status: str) -> str:
+    """“in review”; a stored value the code does not know (a broken row) is named as it is."""
+    if status in Status.values:
+        return Status(status).label.lower()
+    return f"in an unknown state (“{status}”)"
+
+
 def is_own(user: AbstractBaseUser | AnonymousUser, review: Review) -> bool:
     return (
         user.is_authenticated
@@ -130,7 +137,7 @@ def check(user: AbstractBaseUser | AnonymousUser, review: Review, name: str) -> 
         allowed_from = " or ".join(s.label.lower() for s in Status if s in transition.sources)
         raise TransitionNotAllowed(
             f"“{transition.label}” is not possible: the review is "
-            f"{Status(status).label.lower()}, and this step only applies to a review that is "
+            f"{status_label(status)}, and this step only applies to a review that is "
             f"{allowed_from}."
         )
     if not (user.is_active and user.has_perm(transition.permission)):

@@ -29,13 +29,40 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 
+# Keys that have been published (in this repository, its docs or Django's project template):
+# anyone can sign a preview link or a session with them.
+KNOWN_EXAMPLE_SECRET_KEYS = {
+    "change-me-Vq3o5yXb2rJc8Lk0pT7wZ1nH4sD6fG9aE2uY5iO8mN3bR7xK0cQ4vW6zP1tS",
+    "test-only-secret",
+    "benchmark-only-not-a-secret",
+    "local-development-only-not-a-secret",
+}
+KNOWN_EXAMPLE_SECRET_KEY_MARKERS = ("change-me", "django-insecure-", "not-for-production")
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why a SECRET_KEY may not sign anything in production, or None when it may."""
+    if not key:
+        return "SECRET_KEY must be set when DEBUG is off."
+    if key in KNOWN_EXAMPLE_SECRET_KEYS or any(
+        marker in key for marker in KNOWN_EXAMPLE_SECRET_KEY_MARKERS
+    ):
+        return "SECRET_KEY is an example key published with the code: anyone could sign with it."
+    if len(key) < 50:
+        return f"SECRET_KEY is too short ({len(key)} characters; at least 50)."
+    if len(set(key)) < 20:
+        return "SECRET_KEY repeats too few characters to be random (fewer than 20 distinct)."
+    return None
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not DEBUG and (problem := secret_key_problem(SECRET_KEY)):
+    raise ImproperlyConfigured(
+        f"{problem} Generate one with "
+        '`python3 -c "import secrets; print(secrets.token_urlsafe(50))"`. For local work run '
+        "with DEBUG=1 (make run does)."
+    )
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY must be set when DEBUG is off. For local work run with DEBUG=1 "
-            "(make run does), or export SECRET_KEY."
-        )
     SECRET_KEY = "local-development-only-not-a-secret"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
@@ -89,8 +116,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses pages, feeds and sitemaps (static files come precompressed from WhiteNoise,
+    # which answers before this). Outside the page cache, which so keeps one plain copy.
+    # Django's GZip pads its output at random against BREACH (Django 4.2+).
+    "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "magazine.middleware.DatabaseUnavailableMiddleware",
+    "magazine.query_guard.QueryStringGuardMiddleware",
+    "magazine.deadline.RequestTimeoutMiddleware",
     "magazine.pagecache.ReaderPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -134,6 +167,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     INSTALLED_APPS.append("django.contrib.postgres")
 # SQLite's search index is not content: never dumped (reviews/routers.py).
 DATABASE_ROUTERS = ["reviews.routers.SearchIndexRouter"]
+
+# The only sign-in is the admin's; after it (and when its ?next= is refused as unsafe) editors
+# land on the admin index, not Django's default /accounts/profile/.
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -196,8 +234,10 @@ STORAGES = {
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+# JSON exports keep timestamps to the microsecond (magazine/precise_json.py).
+SERIALIZATION_MODULES = {"json": "magazine.precise_json"}
 
-# Uploads: the proxy also caps request bodies (docs/deploy.md); these bound each image.
+# Uploads: the one limit, used by Django and by the nginx site `manage.py nginx_conf` prints.
 MAGAZINE_UPLOAD_MAX_BYTES = int(os.environ.get("MAGAZINE_UPLOAD_MAX_BYTES", 15 * 1024 * 1024))
 MAGAZINE_UPLOAD_MAX_PIXELS = int(os.environ.get("MAGAZINE_UPLOAD_MAX_PIXELS", 40_000_000))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
@@ -233,11 +273,16 @@ else:
 MAGAZINE_RETRY_AFTER = int(os.environ.get("MAGAZINE_RETRY_AFTER", "30"))
 
 TAGGIT_CASE_INSENSITIVE = True
+# The review form shows tags as typed: no quotes around names with spaces, no re-sorting.
+TAGGIT_STRING_FROM_TAGS = "reviews.tag_strings.tags_as_typed"
 
 # The magazine's own settings.
 MAGAZINE_NAME = os.environ.get("MAGAZINE_NAME", "Frame Rate")
 # Where-to-watch notes speak to readers in this region (ISO 3166 country code).
 MAGAZINE_REGION = os.environ.get("MAGAZINE_REGION", "US")
+# The domain in feed entry ids (tag:DOMAIN,DATE:review/N): one the magazine owns, set once and
+# never changed, or every feed reader sees every review as new again (magazine/feeds.py).
+MAGAZINE_FEED_ID_DOMAIN = os.environ.get("MAGAZINE_FEED_ID_DOMAIN", "framerate.example")
 # How many cast members the film facts box on a review page lists.
 MAGAZINE_TOP_BILLED = 4
 # How long an anonymous reader page may be served from the cache (0 turns the cache off);

@@ -2,9 +2,10 @@
 manifest static files through WhiteNoise) plus the baseline pages bench/run.py measures."""
 
 import os
+import secrets
 
 os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("SECRET_KEY", "benchmark-only-not-a-secret")
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # a fresh one for each run
 os.environ.setdefault("MAGAZINE_BENCH", "1")
 # Plain http on loopback, as `make serve`: otherwise every request is a redirect to https.
 os.environ.setdefault("HTTPS", "0")

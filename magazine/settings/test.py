@@ -1,10 +1,11 @@
 """Test settings: fast hashing, in-memory cache (Redis when REDIS_URL is set), throwaway media."""
 
 import os
+import secrets
 import tempfile
 
 os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("SECRET_KEY", "test-only-secret")
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))  # a fresh one for each run
 
 from magazine.settings.base import *  # noqa: E402,F403
 

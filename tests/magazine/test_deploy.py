@@ -1,6 +1,7 @@
 """Deploy: the documented production environment passes `check --deploy`; headers and cookies."""
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -15,12 +16,16 @@ ROOT = Path(__file__).resolve().parents[2]
 ENV_FILE = ROOT / "deploy" / "production.env.example"
 
 
-def production_env(**overrides: str) -> dict[str, str]:
+def production_env(*, keep_example_key: bool = False, **overrides: str) -> dict[str, str]:
+    """The example file's environment, with a fresh secret key as an operator makes one
+    (the example's own key is refused) unless keep_example_key."""
     env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp")}
     for line in ENV_FILE.read_text().splitlines():
         if line.strip() and not line.lstrip().startswith("#"):
             name, _, value = line.partition("=")
             env[name.strip()] = value.strip()
+    if not keep_example_key:
+        env["SECRET_KEY"] = secrets.token_urlsafe(50)
     env.update(overrides)
     return env
 
@@ -37,6 +42,7 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
 
 
 def test_check_deploy_is_silent_with_the_documented_production_environment():
+    """The example file with the one thing an operator must make: a fresh secret key."""
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env())
 
     assert result.returncode == 0, result.stdout + result.stderr
@@ -59,6 +65,31 @@ def test_production_settings_fail_loudly_without_a_secret_key():
 
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "key, reason",
+    [
+        (None, "example key published with the code"),  # the example file as it is
+        ("django-insecure-" + secrets.token_urlsafe(50), "example key"),
+        ("test-only-secret", "example key"),
+        (secrets.token_urlsafe(20), "too short"),
+        ("ab" * 40, "too few characters"),
+    ],
+)
+def test_production_refuses_example_short_and_low_entropy_secret_keys(key, reason):
+    env = production_env(keep_example_key=True) if key is None else production_env(SECRET_KEY=key)
+    result = manage("check", env=env)
+
+    assert result.returncode != 0
+    assert reason in result.stderr
+    assert "secrets.token_urlsafe(50)" in result.stderr
+
+
+def test_an_example_key_is_accepted_with_debug_on_only():
+    result = manage("check", env=production_env(keep_example_key=True, DEBUG="1"))
+
+    assert result.returncode == 0, result.stderr
 
 
 def print_settings(env: dict[str, str], *names: str) -> dict[str, str]:

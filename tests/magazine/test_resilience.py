@@ -2,6 +2,7 @@
 
 import logging
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -131,7 +132,7 @@ def test_a_refused_postgresql_connection_in_a_fresh_process_gives_503():
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "magazine.settings.test",
         "DATABASE_URL": f"postgres://postgres@{CLOSED_PORT}/magazine_down",
-        "SECRET_KEY": "test-only-secret",
+        "SECRET_KEY": secrets.token_urlsafe(50),
     }
     env.pop("REDIS_URL", None)
     result = subprocess.run(

@@ -277,6 +277,9 @@ def test_admin_login_never_redirects_off_site(client, db, next_url):
         {"username": "editor", "password": PASSWORD, "next": next_url},
     )
 
+    if "\x00" in next_url:  # control characters in a query string: refused outright
+        assert response.status_code == 400
+        return
     assert response.status_code == 302
     location = response["Location"]
     assert url_has_allowed_host_and_scheme(location, allowed_hosts={"testserver"})

@@ -1,6 +1,7 @@
 """Settings come from the environment; the demo login exists only with DEBUG on."""
 
 import os
+import secrets
 import subprocess
 import sys
 
@@ -41,7 +42,7 @@ def test_database_url_selects_postgresql_and_media_root_is_configurable():
     result = load_settings(
         {
             "DEBUG": "0",
-            "SECRET_KEY": "x" * 50,
+            "SECRET_KEY": secrets.token_urlsafe(50),
             "DATABASE_URL": "postgres://u@db.example:5432/mag",
             "ALLOWED_HOSTS": "films.example",
             "MEDIA_ROOT": "/srv/media",

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("reviews", "0015_reader_text_refuses_control_characters")]
-AFTER = [("reviews", "0016_credit_and_window_keys_that_survive_corrections")]
+BEFORE = [("reviews", "0019_reader_text_refuses_control_characters")]
+AFTER = [("reviews", "0020_credit_and_window_keys_that_survive_corrections")]
 
 
 def migrate(targets):

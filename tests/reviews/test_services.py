@@ -392,3 +392,77 @@ class TestNewReviewAutosave:
         assert not services.new_review_autosave_discard(user=other_writer, key=self.KEY)
         assert services.new_review_autosave_discard(user=writer, key=self.KEY)
         assert not NewReviewAutosave.objects.exists()
+
+
+class TestAutosaveLimits:
+    def test_an_autosave_longer_than_the_form_allows_is_refused(self, clock, writer):
+        review = ReviewFactory(critic=writer.critic)
+
+        with pytest.raises(services.AutosaveTooLong, match="100,000 characters"):
+            services.review_autosave(
+                review=review, user=writer, data={"body": "x" * (REVIEW_BODY_MAX_CHARS + 1)}
+            )
+        assert not review.revisions.exists()
+
+    def test_only_the_newest_autosaves_of_each_writer_are_kept(self, clock, writer):
+        review = ReviewFactory(critic=writer.critic)
+        services.review_save(review=review, user=writer)  # an ordinary revision: always kept
+
+        for number in range(ReviewRevision.AUTOSAVES_KEPT + 4):
+            clock.shift(60)
+            services.review_autosave(review=review, user=writer, data={"body": f"Take {number}"})
+
+        autosaves = review.revisions.filter(source=ReviewRevision.Source.AUTOSAVE)
+        assert autosaves.count() == ReviewRevision.AUTOSAVES_KEPT
+        assert autosaves.first().data["body"] == f"Take {ReviewRevision.AUTOSAVES_KEPT + 3}"
+        assert review.revisions.filter(source=ReviewRevision.Source.EDIT).count() == 1
+
+
+def comparisons_to_diff(older: dict, newer: dict) -> int:
+    """Element comparisons difflib makes, counted through the lines' __eq__ and __hash__."""
+    count = 0
+
+    class Line(str):
+        def __eq__(self, other):
+            nonlocal count
+            count += 1
+            return str.__eq__(self, other)
+
+        __hash__ = str.__hash__
+
+    import reviews.diffs as diffs
+
+    original = diffs._as_lines
+    diffs._as_lines = lambda value: [Line(line) for line in original(value)]
+    try:
+        snapshot_diff(older, newer)
+    finally:
+        diffs._as_lines = original
+    return count
+
+
+def test_diffing_two_long_unrelated_bodies_is_bounded():
+    """12,000 changed lines compared to 12,000 others: difflib alone is quadratic there."""
+    older = {"body": "\n".join(f"old line {n % 97} {n % 89}" for n in range(12_000))}
+    newer = {"body": "\n".join(f"new line {n % 83} {n % 79}" for n in range(12_000))}
+
+    diff = snapshot_diff(older, newer)
+
+    assert comparisons_to_diff(older, newer) < 5_000_000
+    body = diff[0]
+    assert [line.kind for line in body.lines].count("removed") == 12_000
+    assert [line.kind for line in body.lines].count("added") == 12_000
+    assert any("too many" in line.text for line in body.lines if line.kind == "gap")
+
+
+def test_a_small_edit_in_a_long_body_is_still_shown_line_by_line():
+    lines = [f"line {n}" for n in range(12_000)]
+    older = {"body": "\n".join(lines)}
+    newer = {"body": "\n".join(lines[:6_000] + ["a changed line"] + lines[6_001:])}
+
+    body = snapshot_diff(older, newer)[0]
+
+    assert [(line.kind, line.text) for line in body.lines if line.kind != "same"][1:] == [
+        ("removed", "line 6000"),
+        ("added", "a changed line"),
+    ]

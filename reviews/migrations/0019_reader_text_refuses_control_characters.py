@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0014_search_vector_kept_in_row'),
+        ('reviews', '0018_total_order_of_names'),
     ]
 
     operations = [

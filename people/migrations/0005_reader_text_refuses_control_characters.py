@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0003_name_trigram'),
+        ('people', '0004_total_order_of_names'),
     ]
 
     operations = [

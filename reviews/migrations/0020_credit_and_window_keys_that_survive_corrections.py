@@ -38,8 +38,8 @@ def fill_keys(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0004_reader_text_refuses_control_characters'),
-        ('reviews', '0015_reader_text_refuses_control_characters'),
+        ('people', '0005_reader_text_refuses_control_characters'),
+        ('reviews', '0019_reader_text_refuses_control_characters'),
     ]
 
     operations = [
