@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 
+from magazine.control_characters import refuse_control_characters
 from magazine.edit_guard import EditGuardAdmin
 from magazine.zones import describe_moment, desk_time_zone, moment_from_clock, time_zone_choices
 
@@ -256,6 +257,11 @@ class ReviewAdminForm(forms.ModelForm):
         widgets = {"version": forms.HiddenInput}
         # The model's wording shows “<slug>”, which the admin would take for an HTML tag.
         help_texts = {"slug": "Used in the review's address, e.g. /reviews/a-ghost-story/."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "tags" in self.fields:  # the tag names typed here become taggit.Tag rows
+            self.fields["tags"].validators.append(refuse_control_characters)
 
     def clean(self):
         cleaned_data = super().clean()

@@ -329,7 +329,9 @@ class TestCsrf:
 ATTACK_BODY = (
     "<script>alert('body')</script>\n"
     "</script><script>alert('breakout')</script>\n"
-    "[link](javascript:alert('body')) [ctl](\x01javascript:alert(1))\n"
+    # A control character before "javascript:" cannot be stored at all (the control-character
+    # rule refuses it); a tab, which can, is what browsers also strip from a URL.
+    "[link](javascript:alert('body')) [ctl](\tjavascript:alert(1))\n"
     "<img src=x onerror=alert('body')> <p onclick=\"alert('body')\">para</p>"
 )
 
