@@ -5,13 +5,16 @@
 Generates a fixture in the documented format (natural keys throughout): films with genres, people,
 critics, credits, reviews with Markdown bodies, and their tags. Both commands load it into the
 same empty throwaway database (created like a test database from DATABASE_URL, SQLite by
-default), one after the other, with a flush in between. Prints ms per object, queries per object
-and the ratio, and writes them to bench-results/loaddata.json.
+default), one after the other, with a flush in between. Each load runs in a fresh Python process,
+so its peak memory (the process's maximum resident set) is its own. Prints ms per object,
+queries per object, peak memory and the ratios, and writes them to bench-results/.
 """
 
 import argparse
 import json
 import os
+import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -36,6 +39,13 @@ PARAGRAPH = (
     "**wrong turns** in the second act, a subplot that never earns its time, but the final "
     "twenty minutes gather everything up with real grace. See [the trailer](https://example.com)."
 )
+
+
+def credit_key(key: str) -> dict:
+    """Credits carry their key, as dumpdata writes them: stock loaddata cannot work it out."""
+    from reviews.models import Credit
+
+    return {"key": key} if any(f.name == "key" for f in Credit._meta.fields) else {}
 
 
 def generate(reviews: int) -> list[dict]:
@@ -84,10 +94,12 @@ def generate(reviews: int) -> list[dict]:
                 },
             }
         )
+        director = f"person-{n % people}"
         objects.append(
             {
                 "model": "reviews.credit",
-                "fields": {"film": film, "person": [f"person-{n % people}"], "role": "director"},
+                "fields": {"film": film, "person": [director], "role": "director"}
+                | credit_key(f"{director}-director"),
             }
         )
         for billing in range(1, 4):
@@ -100,7 +112,8 @@ def generate(reviews: int) -> list[dict]:
                         "role": "cast",
                         "character": f"Character {billing}",
                         "billing_order": billing,
-                    },
+                    }
+                    | credit_key(f"person-{(n * 3 + billing) % people}-cast"),
                 }
             )
     tags = [f"tag {n}" for n in range(20)]
@@ -115,7 +128,9 @@ def generate(reviews: int) -> list[dict]:
                 "model": "reviews.review",
                 "fields": {
                     "film": [f"film-{n % films}"],
-                    "critic": [f"critic-{n % critics}"],
+                    # Each of a film's four reviews by a different critic: a critic's second
+                    # review of one film is refused as a likely duplicate.
+                    "critic": [f"critic-{(n + n // films) % critics}"],
                     "headline": f"{title}, reviewed: a night in the city ({n})",
                     "slug": f"review-{n}",
                     "standfirst": "A tender, uneven and finally moving film.",
@@ -154,6 +169,45 @@ def timed_load(command, path: str) -> tuple[float, int]:
     return elapsed, counter.count
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. VmHWM, not getrusage's ru_maxrss: Linux carries
+    ru_maxrss over fork and exec, so a child would report its parent's peak."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child_load(which: str, database_name: str, path: str) -> None:
+    """Run in a fresh process: one load into the benchmark's database; print what it cost."""
+    connection.settings_dict["NAME"] = database_name
+    command = StockLoaddata() if which == "stock" else "loaddata"
+    baseline = peak_rss_mb()
+    seconds, queries = timed_load(command, path)
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "queries": queries,
+                "peak_mb": peak_rss_mb(),
+                "baseline_mb": baseline,
+            }
+        )
+    )
+
+
+def load_in_child(which: str, path: str) -> dict:
+    connection.close()
+    output = subprocess.run(
+        [sys.executable, __file__, "--child", which, connection.settings_dict["NAME"], path],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
 def flush() -> None:
     call_command("flush", interactive=False, verbosity=0)
 
@@ -161,7 +215,13 @@ def flush() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reviews", type=int, default=10_000)
+    parser.add_argument(
+        "--child", nargs=3, metavar=("WHICH", "DATABASE", "FIXTURE"), help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
+    if args.child:
+        child_load(*args.child)
+        return
 
     workdir = Path(tempfile.mkdtemp(prefix="loaddata-bench-"))
     original_name = connection.settings_dict["NAME"]
@@ -172,16 +232,17 @@ def main() -> None:
         objects = generate(args.reviews)
         fixture = workdir / "bench.json"
         fixture.write_text(json.dumps(objects))
+        fixture_mb = fixture.stat().st_size / 1024 / 1024
         warm_up = workdir / "warm-up.json"
         warm_up.write_text(json.dumps(generate(40)))
         for command in (StockLoaddata(), "loaddata"):  # imports and caches, not timed
             call_command(command, str(warm_up), verbosity=0)
             flush()
 
-        stock_seconds, stock_queries = timed_load(StockLoaddata(), str(fixture))
+        stock = load_in_child("stock", str(fixture))
         flush()
-        ours_seconds, ours_queries = timed_load("loaddata", str(fixture))
-        again_seconds, again_queries = timed_load("loaddata", str(fixture))
+        ours = load_in_child("ours", str(fixture))
+        again = load_in_child("ours", str(fixture))
     finally:
         connection.creation.destroy_test_db(original_name, verbosity=0, keepdb=False)
 
@@ -190,31 +251,45 @@ def main() -> None:
         "database": connection.vendor,
         "objects": total,
         "reviews": args.reviews,
-        "stock_ms_per_object": round(stock_seconds * 1000 / total, 3),
-        "stock_queries_per_object": round(stock_queries / total, 2),
-        "ours_ms_per_object": round(ours_seconds * 1000 / total, 3),
-        "ours_queries_per_object": round(ours_queries / total, 3),
-        "ours_reload_ms_per_object": round(again_seconds * 1000 / total, 3),
-        "ours_reload_queries": again_queries,
-        "ratio_ours_to_stock": round(ours_seconds / stock_seconds, 3),
+        "fixture_mb": round(fixture_mb, 1),
+        "stock_ms_per_object": round(stock["seconds"] * 1000 / total, 3),
+        "stock_queries_per_object": round(stock["queries"] / total, 2),
+        "stock_peak_mb": round(stock["peak_mb"], 1),
+        "ours_ms_per_object": round(ours["seconds"] * 1000 / total, 3),
+        "ours_queries_per_object": round(ours["queries"] / total, 3),
+        "ours_peak_mb": round(ours["peak_mb"], 1),
+        "ours_reload_ms_per_object": round(again["seconds"] * 1000 / total, 3),
+        "ours_reload_queries": again["queries"],
+        "ours_reload_peak_mb": round(again["peak_mb"], 1),
+        "process_baseline_mb": round(ours["baseline_mb"], 1),
+        "ratio_ours_to_stock": round(ours["seconds"] / stock["seconds"], 3),
+        "memory_ratio_ours_to_stock": round(ours["peak_mb"] / stock["peak_mb"], 3),
     }
-    print(f"loaddata benchmark on {connection.vendor}: {total} objects ({args.reviews} reviews)")
     print(
-        f"  stock Django loaddata : {stock_seconds:7.2f} s  "
-        f"{results['stock_ms_per_object']:.3f} ms/object  "
-        f"{results['stock_queries_per_object']:.2f} queries/object"
+        f"loaddata benchmark on {connection.vendor}: {total} objects ({args.reviews} reviews, "
+        f"{fixture_mb:.1f} MB); peak memory is the whole process's (Django alone: "
+        f"{ours['baseline_mb']:.0f} MB)"
     )
+    rows = [
+        ("stock Django loaddata", stock, "queries/object", stock["queries"] / total),
+        (
+            "magazine loaddata",
+            ours,
+            "queries/object (validating everything)",
+            ours["queries"] / total,
+        ),
+        ("same fixture again", again, "queries in all, nothing written", again["queries"]),
+    ]
+    for label, run, unit, queries in rows:
+        print(
+            f"  {label:<22}: {run['seconds']:7.2f} s  "
+            f"{run['seconds'] * 1000 / total:.3f} ms/object  peak {run['peak_mb']:6.0f} MB  "
+            f"{queries:.3g} {unit}"
+        )
     print(
-        f"  magazine loaddata     : {ours_seconds:7.2f} s  "
-        f"{results['ours_ms_per_object']:.3f} ms/object  "
-        f"{results['ours_queries_per_object']:.3f} queries/object (validating everything)"
+        f"  ratio ours/stock      : {results['ratio_ours_to_stock']:.2f}x time, "
+        f"{results['memory_ratio_ours_to_stock']:.2f}x peak memory"
     )
-    print(
-        f"  same fixture again    : {again_seconds:7.2f} s  "
-        f"{results['ours_reload_ms_per_object']:.3f} ms/object  "
-        f"{again_queries} queries, nothing written"
-    )
-    print(f"  ratio ours/stock      : {results['ratio_ours_to_stock']:.2f}x")
     out = ROOT / "bench-results" / f"loaddata-{connection.vendor}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n")

@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
+from magazine.control_characters import refuse_control_characters
 from magazine.images import CheckedImageField, Picture, picture
 
 # Shapes the site crops to, as width:height, always around the image's focal point.
@@ -53,6 +54,7 @@ class Image(models.Model):
         blank=True,
         help_text="For finding it in the library, e.g. “All of Us Strangers, night bus still”. "
         "Readers do not see it.",
+        validators=[refuse_control_characters],
     )
     alt_text = models.CharField(
         "description",
@@ -60,6 +62,7 @@ class Image(models.Model):
         blank=True,
         help_text="What the image shows, for readers who cannot see it, e.g. “Andrew Scott "
         "and Paul Mescal on a night bus”. Required unless the image is decorative.",
+        validators=[refuse_control_characters],
     )
     decorative = models.BooleanField(
         default=False,
@@ -67,12 +70,16 @@ class Image(models.Model):
         "screen readers then skip it.",
     )
     caption = models.CharField(
-        max_length=300, blank=True, help_text="Shown under the image where it appears in a text."
+        max_length=300,
+        blank=True,
+        help_text="Shown under the image where it appears in a text.",
+        validators=[refuse_control_characters],
     )
     credit = models.CharField(
         max_length=200,
         blank=True,
         help_text="Who took or owns it, e.g. “Searchlight Pictures” or “Photo: Parisa Taghizadeh”.",
+        validators=[refuse_control_characters],
     )
     focal_x = models.FloatField(
         "focal point, across",

@@ -23,6 +23,7 @@ import contextlib
 import copy
 import datetime
 import json
+import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -41,8 +42,10 @@ from django.core.management.color import no_style
 from django.db import DatabaseError, connections, models, router, transaction
 from django.utils import timezone
 
+from magazine.edit_guard import EditVersioned
 from magazine.freshness import content_changed
 from magazine.timestamps import TimestampedModel
+from magazine.zones import describe_moment
 from reviews.models import Film, Review, ReviewRevision, ReviewTransition, TaggedReview
 from reviews.services import revision_create
 from reviews.tallies import refresh_all_tallies
@@ -52,6 +55,17 @@ SUPPORTED_FORMATS = ("json", "jsonl")
 # Written by the loader itself; a difference in these alone is not a change to the object.
 BOOKKEEPING_FIELDS = frozenset({"updated_at", "imported_at", "import_fingerprint"})
 MAX_PROBLEMS_SHOWN = 50
+
+# Limits on one fixture file (docs/fixtures.md, "Limits"); settings of the same names override
+# them. A fixture needs five levels of nesting (list, object, fields, a list of keys, a key);
+# 256 MB is about 230,000 reviews with their films and people, and takes about 2.5 GB to load.
+FIXTURE_MAX_BYTES = 256 * 1024 * 1024
+FIXTURE_MAX_DEPTH = 20
+FIXTURE_MAX_OBJECTS = 500_000
+
+
+def limit(name: str) -> int:
+    return getattr(settings, name, globals()[name])
 
 
 @dataclass(frozen=True)
@@ -68,7 +82,7 @@ class Problem:
         return (self.source, int(digits[0]) if digits else 0, self.field)
 
     def __str__(self) -> str:
-        where = f"{self.source}, {self.position}"
+        where = f"{self.source}, {self.position}" if self.position else self.source
         if self.subject:
             where += f": {self.subject}"
         if self.field:
@@ -86,7 +100,15 @@ class FixtureError(Exception):
         )
         super().__init__(str(self))
 
+    @classmethod
+    def in_file(cls, source: str, message: str, position: str = "") -> FixtureError:
+        """The whole file cannot be read: one line naming it."""
+        problem = Problem(source, position, message)
+        return cls([problem], headline=f"Nothing was loaded: {problem}")
+
     def __str__(self) -> str:
+        if len(self.problems) == 1 and self.headline.endswith(str(self.problems[0])):
+            return self.headline
         lines = [self.headline]
         lines += [f"  {problem}" for problem in self.problems[:MAX_PROBLEMS_SHOWN]]
         if len(self.problems) > MAX_PROBLEMS_SHOWN:
@@ -107,36 +129,47 @@ class LoadResult:
         return self.created + self.updated + self.unchanged
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Record:
-    """One object from a fixture, and what the loader plans to do with it."""
+    """One object from a fixture, and what the loader plans to do with it.
+
+    A load holds one per object until it writes, so it is kept small: slots, and shared empty
+    values until something is set (a 20,000-review load holds 60,000 of these).
+    """
 
     source: str
     position: str
     model: type[models.Model]
-    data: dict
+    data: dict | None  # dropped once the object is built and its key known
     pk: Any = None
     instance: models.Model | None = None
     existing: models.Model | None = None
     key: tuple | None = None
-    given: set[str] = field(default_factory=set)
-    m2m: dict[str, list[models.Model]] = field(default_factory=dict)
-    m2m_added: dict[str, set] = field(default_factory=dict)
-    m2m_removed: dict[str, set] = field(default_factory=dict)
-    changed_fields: set[str] = field(default_factory=set)
-    bad_fields: set[str] = field(default_factory=set)
-    tags_before: set[str] = field(default_factory=set)
+    given: set[str] | tuple[str, ...] = ()  # the attnames the fixture gives
+    m2m: dict[str, list[models.Model]] | None = None
+    m2m_added: dict[str, set] | None = None
+    m2m_removed: dict[str, set] | None = None
+    changed_fields: set[str] | frozenset[str] = frozenset()
+    bad_fields: set[str] | frozenset[str] = frozenset()
+    tags_before: set[str] | frozenset[str] = frozenset()
     failed: bool = False
 
     @property
     def subject(self) -> str:
-        return f"{self.model._meta.label_lower} {describe_key(self.model, self.data, self.pk)}"
+        if self.key is not None and self.key[0] != "pk":
+            described = json.dumps(list(self.key), ensure_ascii=False, default=str)
+        else:
+            described = describe_key(self.model, self.data, self.pk)
+        return f"{self.model._meta.label_lower} {described}"
 
 
 def describe_key(model: type[models.Model], data: dict, pk: Any) -> str:
-    """The object's natural key as the fixture gives it, e.g. ["all-of-us-strangers"]."""
+    """The object's natural key as the fixture gives it, e.g. ["all-of-us-strangers"]; for a
+    credit or window without a "key", what its key is made from."""
     paths = getattr(model, "natural_key_fields", None)
     if paths:
+        if "key" in paths and "key" not in data:
+            paths = [path for path in paths if path != "key"] + list(model.KEY_FROM)
         values: list[Any] = []
         for path in paths:
             value = data.get(path.split("__")[0])
@@ -145,41 +178,89 @@ def describe_key(model: type[models.Model], data: dict, pk: Any) -> str:
     return f"(pk {json.dumps(pk, default=str)})" if pk is not None else "(new object)"
 
 
+def decode_fixture(content: bytes | bytearray | str, source: str) -> str:
+    """A fixture's text: UTF-8, with or without a byte-order mark, within the size limit."""
+    max_bytes = limit("FIXTURE_MAX_BYTES")
+    if len(content) > max_bytes:
+        raise FixtureError.in_file(
+            source,
+            f"the file is larger than the {max_bytes:,}-byte limit for one fixture "
+            "(FIXTURE_MAX_BYTES); split it into several files",
+        )
+    if isinstance(content, str):
+        return content.removeprefix("\ufeff")
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise FixtureError.in_file(
+            source,
+            f"the file is not UTF-8 text (byte 0x{content[error.start]:02x} at position "
+            f"{error.start:,}); save it as UTF-8 and load it again",
+        ) from None
+
+
 def parse_fixture(text: str, ser_fmt: str, source: str) -> list[tuple[str, Any]]:
     """Split a fixture's text into (position, object) pairs, or raise FixtureError."""
     if ser_fmt not in SUPPORTED_FORMATS:
-        raise FixtureError(
-            [
-                Problem(
-                    source,
-                    "whole file",
-                    f"{ser_fmt} fixtures are not read by this project's loaddata; use JSON or "
-                    "JSON Lines (manage.py dumpdata --format json).",
-                )
-            ]
+        raise FixtureError.in_file(
+            source,
+            f"{ser_fmt} fixtures are not read by this project's loaddata; use JSON or "
+            "JSON Lines (manage.py dumpdata --format json).",
         )
+    max_depth, max_objects = limit("FIXTURE_MAX_DEPTH"), limit("FIXTURE_MAX_OBJECTS")
+    too_deep = f"nested more than {max_depth} levels deep (FIXTURE_MAX_DEPTH; a fixture needs five)"
     if ser_fmt == "json":
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
-            raise FixtureError([json_problem(error, text, source)]) from None
+            problem = json_problem(error, text, source)
+            raise FixtureError.in_file(source, problem.message, problem.position) from None
+        except RecursionError:
+            raise FixtureError.in_file(source, too_deep) from None
         if not isinstance(data, list):
-            raise FixtureError(
-                [Problem(source, "whole file", "a JSON fixture is a list of objects: [{…}, …]")]
+            raise FixtureError.in_file(source, "a JSON fixture is a list of objects: [{…}, …]")
+        if len(data) > max_objects:
+            raise FixtureError.in_file(
+                source,
+                f"the file holds {len(data):,} objects; one fixture may hold at most "
+                f"{max_objects:,} (FIXTURE_MAX_OBJECTS); split it into several files",
             )
+        if deeper_than(data, max_depth):
+            raise FixtureError.in_file(source, too_deep)
         return [(f"object {number}", item) for number, item in enumerate(data, 1)]
     items = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
+        if len(items) == max_objects:
+            raise FixtureError.in_file(
+                source,
+                f"the file holds more than {max_objects:,} objects, the most one fixture may "
+                "hold (FIXTURE_MAX_OBJECTS); split it into several files",
+            )
+        position = f"line {number}"
         try:
-            items.append((f"line {number}", json.loads(line)))
+            item = json.loads(line)
         except json.JSONDecodeError as error:
             problem = json_problem(error, line, source)
-            raise FixtureError(
-                [Problem(source, f"line {number}, column {error.colno}", problem.message)]
+            raise FixtureError.in_file(
+                source, problem.message, f"{position}, column {error.colno}"
             ) from None
+        except RecursionError:
+            raise FixtureError.in_file(source, too_deep, position) from None
+        if deeper_than([item], max_depth):
+            raise FixtureError.in_file(source, too_deep, position)
+        items.append((position, item))
     return items
+
+
+def deeper_than(value: list | dict, levels: int) -> bool:
+    """True when lists and objects in `value` nest more than `levels` deep (itself one)."""
+    children = value.values() if isinstance(value, dict) else value
+    nested = [child for child in children if isinstance(child, list | dict)]
+    if not nested:
+        return False
+    return levels <= 1 or any(deeper_than(child, levels - 1) for child in nested)
 
 
 def json_problem(error: json.JSONDecodeError, text: str, source: str) -> Problem:
@@ -193,6 +274,26 @@ def json_problem(error: json.JSONDecodeError, text: str, source: str) -> Problem
     else:
         message = f"not valid JSON: {error.msg}"
     return Problem(source, f"line {error.lineno}, column {error.colno}", message)
+
+
+def naive_time_message(given: Any, value: datetime.datetime) -> str:
+    """Why a moment without a zone is refused, with the same clock time written with one."""
+    shown = json.dumps(given, ensure_ascii=False, default=str)
+    utc = value.isoformat().removesuffix("+00:00") + "Z"
+    message = f'{shown} has no time zone. Write it with one: "{utc}" for UTC'
+    if settings.TIME_ZONE != "UTC":
+        desk = timezone.make_aware(value, zoneinfo.ZoneInfo(settings.TIME_ZONE)).isoformat()
+        message += f', or "{desk}" for {settings.TIME_ZONE} (the desk\'s zone) on that date'
+    return message
+
+
+def with_valid_choices(error: ValidationError, field_: models.Field | None) -> str:
+    """The error's message; for a value that is not one of the field's choices, the choices."""
+    message = " ".join(error.messages)
+    if error.code == "invalid_choice" and field_ is not None and field_.choices:
+        valid = ", ".join(json.dumps(str(value)) for value, _ in field_.flatchoices)
+        message += f" Valid values: {valid}."
+    return message
 
 
 def freeze(value: Any) -> Any:
@@ -238,6 +339,7 @@ class FixtureLoader:
         excluded_models: Iterable[type[models.Model]] = (),
         excluded_apps: Iterable[Any] = (),
         overwrite_edited: bool = False,
+        allow_duplicates: bool = False,
         now: datetime.datetime | None = None,
     ):
         self.using = using
@@ -246,6 +348,7 @@ class FixtureLoader:
         self.excluded_models = set(excluded_models)
         self.excluded_apps = set(excluded_apps)
         self.overwrite_edited = overwrite_edited
+        self.allow_duplicates = allow_duplicates
         self.now = now or timezone.now()
         self.records: list[Record] = []
         self.problems: list[Problem] = []
@@ -295,7 +398,7 @@ class FixtureLoader:
 
     def problem(self, record: Record, message: str, field_name: str = "") -> None:
         record.failed = True
-        record.bad_fields.add(field_name)
+        record.bad_fields |= {field_name}
         self.problems.append(
             Problem(record.source, record.position, message, record.subject, field_name)
         )
@@ -314,14 +417,35 @@ class FixtureLoader:
         for model in order:
             self.plan_many_to_many(model, by_model[model])
             self.check_unique(model, by_model[model])
+        self.check_embargoes(by_model.get(Review, []))
         self.raise_problems()
         review_plan = ReviewImportPlan(
             self, by_model.get(Review, []), by_model.get(TaggedReview, [])
         )
         review_plan.prepare()
         self.raise_problems()
+        # Checks of what the load would do, each refusing it with its own explanation.
+        review_plan.check_near_duplicates()
         review_plan.check_edited()
         return self.write(order, by_model, review_plan)
+
+    def check_embargoes(self, reviews: list[Record]) -> None:
+        """Refuse a review that would be public while its film's review embargo holds (the
+        film as it will be after this load: an embargo set in the same fixtures counts)."""
+        for record in reviews:
+            review = record.instance
+            if record.failed or review.state != Review.State.PUBLISHED:
+                continue
+            film = review.film
+            goes_out = review.publish_at or self.now
+            if film.embargo_blocks(goes_out):
+                self.problem(
+                    record,
+                    f"would be public from {describe_moment(goes_out)}, during the review "
+                    f"embargo on {film}, which lifts at {film.review_embargo_description}; "
+                    "give it a publish_at at or after that moment, or load it as a draft",
+                    "publish_at",
+                )
 
     def raise_problems(self) -> None:
         if self.problems:
@@ -383,10 +507,16 @@ class FixtureLoader:
                 continue
             if record.key is not None:
                 if (twin := self.in_fixtures[model].get(record.key)) is not None:
+                    hint = (
+                        "; if they are two rows (one person in two roles of the same kind, "
+                        'two runs of a film on one service), give each a "key" of its own'
+                        if getattr(model, "KEY_FROM", None) and "key" not in record.data
+                        else ""
+                    )
                     self.problem(
                         record,
                         f"appears twice in the fixtures (also {twin.source}, {twin.position}); "
-                        "each object may be named once",
+                        f"each object may be named once{hint}",
                     )
                     continue
                 self.in_fixtures[model][record.key] = record
@@ -394,6 +524,8 @@ class FixtureLoader:
         for record in records:
             # Records with a problem are still checked, so one run reports every problem.
             self.merge_and_validate(record)
+            if record.key is not None:  # the instance holds the values now; the key names it
+                record.data = None
 
     def set_value(
         self, record: Record, instance: models.Model, field_: models.Field, value: Any
@@ -409,7 +541,7 @@ class FixtureLoader:
                 return
             targets = [self.reference(record, field_, item) for item in value]
             if not record.failed:
-                record.m2m[name] = targets
+                record.m2m = {**(record.m2m or {}), name: targets}
             return
         if field_.is_relation:
             if value is None:
@@ -419,7 +551,7 @@ class FixtureLoader:
                 if target is MISSING:
                     return
                 setattr(instance, name, target)
-            record.given.add(field_.attname)
+            record.given = (*record.given, field_.attname)
             return
         try:
             value = field_.to_python(value)
@@ -430,10 +562,13 @@ class FixtureLoader:
             shown = json.dumps(value, ensure_ascii=False, default=str)
             self.problem(record, f"{shown} is not a value this field can hold", name)
             return
+        if isinstance(value, datetime.datetime) and settings.USE_TZ and timezone.is_naive(value):
+            self.problem(record, naive_time_message(record.data[name], value), name)
+            return
         if isinstance(field_, models.FileField) and value:
             self.check_file(record, field_, value)
         setattr(instance, field_.attname, value)
-        record.given.add(field_.attname)
+        record.given = (*record.given, field_.attname)
 
     def check_file(self, record: Record, field_: models.FileField, path: Any) -> None:
         if not isinstance(path, str):
@@ -608,7 +743,9 @@ class FixtureLoader:
         except (TypeError, ValueError) as error:
             self.problem(record, f"a value has the wrong type ({error})")
         except ValidationError as error:
-            for name, messages in error.message_dict.items():
+            for name, errors in error.error_dict.items():
+                field_ = None if name == NON_FIELD_ERRORS else model._meta.get_field(name)
+                messages = [with_valid_choices(e, field_) for e in errors]
                 self.problem(record, " ".join(messages), "" if name == NON_FIELD_ERRORS else name)
         if record.failed:
             return
@@ -623,6 +760,10 @@ class FixtureLoader:
                 and f.name not in BOOKKEEPING_FIELDS
                 and self.differs(f, instance, existing)
             }
+            if not record.changed_fields:
+                # Nothing to write: hold the row alone, not a second copy of it (a reload of a
+                # large fixture would otherwise hold every row twice).
+                record.instance = existing
 
     @staticmethod
     def differs(f: models.Field, instance: models.Model, existing: models.Model) -> bool:
@@ -785,12 +926,17 @@ class FixtureLoader:
             names |= {"updated_at"} if issubclass(model, TimestampedModel) else set()
             if model is Review:
                 names |= {"imported_at", "import_fingerprint"}
+            if issubclass(model, EditVersioned) or model is Review:
+                # A form opened before this load is then refused, not saved over it.
+                for record in updates:
+                    record.instance.version += 1
+                names.add("version")
             manager.bulk_update([r.instance for r in updates], sorted(names), batch_size=500)
 
     def plan_many_to_many(self, model: type[models.Model], records: list[Record]) -> None:
         """Work out which links each object gains and loses; the fixture's list is the set."""
         for f in auto_many_to_many(model):
-            named = [r for r in records if not r.failed and f.name in r.m2m]
+            named = [r for r in records if not r.failed and f.name in (r.m2m or {})]
             if not named:
                 continue
             through = f.remote_field.through
@@ -811,10 +957,10 @@ class FixtureLoader:
                     NewObject(item) if item.pk is None else item.pk for item in record.m2m[f.name]
                 }
                 before = current[record.existing.pk] if record.existing is not None else set()
-                record.m2m_added[f.name] = targets - before
-                record.m2m_removed[f.name] = before - targets
+                record.m2m_added = {**(record.m2m_added or {}), f.name: targets - before}
+                record.m2m_removed = {**(record.m2m_removed or {}), f.name: before - targets}
                 if record.existing is not None and targets != before:
-                    record.changed_fields.add(f.name)
+                    record.changed_fields |= {f.name}
 
     def write_many_to_many(self, model: type[models.Model], records: list[Record]) -> None:
         for f in auto_many_to_many(model):
@@ -825,10 +971,10 @@ class FixtureLoader:
             links = []
             for record in records:
                 owner = record.instance.pk
-                for item in record.m2m_added.get(f.name, ()):
+                for item in (record.m2m_added or {}).get(f.name, ()):
                     item = item.instance.pk if isinstance(item, NewObject) else item
                     links.append(through(**{source_att: owner, target_att: item}))
-                if removed := record.m2m_removed.get(f.name):
+                if removed := (record.m2m_removed or {}).get(f.name):
                     manager.filter(**{source_att: owner, f"{target_att}__in": removed}).delete()
             manager.bulk_create(links, batch_size=500)
 
@@ -884,7 +1030,9 @@ class ReviewImportPlan:
                 current_tags[review_id].add(name)
         for object_id, record in records.items():
             review: Review = record.instance
-            before = current_tags[record.existing.pk] if record.existing is not None else set()
+            before = (
+                current_tags[record.existing.pk] if record.existing is not None else frozenset()
+            )
             after = before | added_tags[object_id]
             record.tags_before = before
             if record.existing is not None and not record.changed_fields and before == after:
@@ -892,7 +1040,9 @@ class ReviewImportPlan:
             if record.existing is not None:
                 self.changed.append(record)
                 if "tags" not in record.changed_fields and before != after:
-                    record.changed_fields.add("tags")
+                    record.changed_fields |= {"tags"}
+                if record.instance is record.existing:  # only its tags change: write a copy
+                    record.instance = review = copy.copy(record.existing)
             if "import_fingerprint" not in record.given:
                 review.import_fingerprint = review.import_fingerprint_of(tags=after)
             if "imported_at" not in record.given:
@@ -906,6 +1056,48 @@ class ReviewImportPlan:
         record.key = (review.slug,)
         self.extra.append(record)
         return record
+
+    def check_near_duplicates(self) -> None:
+        """Stop before adding a review that looks like a copy of one in the database (the same
+        film, critic and kind under a new slug). Reviews new in the same load are not compared
+        with each other: a restored backup holds whatever editors made."""
+        if self.loader.allow_duplicates:
+            return
+        new = [r for r in self.reviews if not r.failed and r.existing is None]
+        film_ids = {r.instance.film.pk for r in new if r.instance.film.pk is not None}
+        in_database: dict[tuple, str] = {}
+        for chunk in chunked(list(film_ids), self.loader.chunk_size):
+            rows = Review._base_manager.using(self.loader.using).filter(film_id__in=chunk)
+            for film_id, critic_id, kind, slug, headline in rows.order_by("pk").values_list(
+                "film_id", "critic_id", "kind", "slug", "headline"
+            ):
+                in_database.setdefault(
+                    (film_id, critic_id, kind), f"“{headline}” {json.dumps([slug])}"
+                )
+        problems = [
+            Problem(
+                record.source,
+                record.position,
+                f"the same film, critic and kind as {twin} (in the database)",
+                record.subject,
+            )
+            for record in new  # in file order
+            if (
+                twin := in_database.get(
+                    (record.instance.film.pk, record.instance.critic.pk, record.instance.kind)
+                )
+            )
+        ]
+        if problems:
+            raise FixtureError(
+                problems,
+                headline=(
+                    f"Nothing was loaded: {len(problems)} new review(s) look like copies of "
+                    "reviews in the database (the same film, critic and kind under another "
+                    "slug). Check them; if they are new pieces, load again with "
+                    "--allow-duplicates."
+                ),
+            )
 
     def check_edited(self) -> None:
         """Stop before overwriting a review an editor changed since an import wrote it."""

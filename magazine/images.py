@@ -164,6 +164,8 @@ class CheckedImageFormField(forms.ImageField):
     def to_python(self, data):
         if data in self.empty_values or not hasattr(data, "read"):
             return super().to_python(data)
+        if getattr(data, "already_checked", False):  # kept from a refused form, re-encoded then
+            return super().to_python(data)
         return super().to_python(clean_upload(data))
 
 

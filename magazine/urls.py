@@ -14,6 +14,7 @@ admin.site.site_title = f"{settings.MAGAZINE_NAME} admin"
 admin.site.index_title = "Films, people and reviews"
 
 handler500 = "magazine.views.server_error"
+handler403 = "magazine.permission_pages.permission_denied"
 
 urlpatterns = [
     path("", reader_page(views.HomeView.as_view()), name="home"),

@@ -4,13 +4,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import path
 
 from library.admin import LibraryImageChooserMixin, thumbnail_html
+from magazine.edit_guard import EditGuardAdmin
 
 from . import services
 from .models import Critic, Person
 
 
 @admin.register(Person)
-class PersonAdmin(LibraryImageChooserMixin, admin.ModelAdmin):
+class PersonAdmin(LibraryImageChooserMixin, EditGuardAdmin, admin.ModelAdmin):
     list_display = ["name", "slug", "updated_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -47,7 +48,7 @@ class PersonAdmin(LibraryImageChooserMixin, admin.ModelAdmin):
 
 
 @admin.register(Critic)
-class CriticAdmin(LibraryImageChooserMixin, admin.ModelAdmin):
+class CriticAdmin(LibraryImageChooserMixin, EditGuardAdmin, admin.ModelAdmin):
     list_display = ["byline", "affiliations", "user", "is_active"]
     list_filter = ["is_active"]
     list_select_related = ["user"]

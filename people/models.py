@@ -8,6 +8,8 @@ from django.contrib.postgres.indexes import OpClass
 from django.db import models
 from django.db.models.functions import Upper
 
+from magazine.control_characters import refuse_control_characters
+from magazine.edit_guard import EditVersioned
 from magazine.freshness import ChangesReaderPages
 from magazine.fulltext import NameTrigramIndex
 from magazine.links import slug_url
@@ -21,15 +23,17 @@ class SlugNaturalKeyManager(models.Manager):
         return self.get(slug=slug)
 
 
-class Person(ChangesReaderPages, TimestampedModel):
-    name = models.CharField(max_length=200)
+class Person(ChangesReaderPages, TimestampedModel, EditVersioned):
+    name = models.CharField(max_length=200, validators=[refuse_control_characters])
     slug = models.SlugField(
         max_length=200,
         unique=True,
         help_text="Used in the person's web address, e.g. /people/andrew-haigh/.",
     )
     bio = models.TextField(
-        blank=True, help_text="A short biography, shown at the top of the person's page."
+        blank=True,
+        help_text="A short biography, shown at the top of the person's page.",
+        validators=[refuse_control_characters],
     )
     headshot = models.ForeignKey(
         "library.Image",
@@ -72,7 +76,7 @@ class CriticManager(SlugNaturalKeyManager.from_queryset(CriticQuerySet)):
     pass
 
 
-class Critic(ChangesReaderPages, TimestampedModel):
+class Critic(ChangesReaderPages, TimestampedModel, EditVersioned):
     """A person who writes for the magazine."""
 
     person = models.OneToOneField(
@@ -82,7 +86,9 @@ class Critic(ChangesReaderPages, TimestampedModel):
         help_text="The person record behind this byline.",
     )
     byline = models.CharField(
-        max_length=200, help_text="The name printed on reviews, e.g. “Kimber Myers”."
+        max_length=200,
+        help_text="The name printed on reviews, e.g. “Kimber Myers”.",
+        validators=[refuse_control_characters],
     )
     slug = models.SlugField(
         max_length=200,
@@ -92,11 +98,13 @@ class Critic(ChangesReaderPages, TimestampedModel):
     bio = models.TextField(
         blank=True,
         help_text="The paragraph shown under each of their reviews and on their critic page.",
+        validators=[refuse_control_characters],
     )
     affiliations = models.CharField(
         max_length=300,
         blank=True,
         help_text="Other outlets they write for, comma-separated, e.g. “Los Angeles Times”.",
+        validators=[refuse_control_characters],
     )
     headshot = models.ForeignKey(
         "library.Image",

@@ -14,14 +14,18 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 
 from library.admin import LibraryImageChooserMixin, thumbnail_html
 from library.models import Image as LibraryImage
+from magazine.control_characters import refuse_control_characters
+from magazine.edit_guard import EditGuardAdmin
 from magazine.images import CheckedImageFormField
+from magazine.pending_uploads import PendingUploadWidget
 from magazine.zones import describe_moment, desk_time_zone, moment_from_clock, time_zone_choices
 
-from . import selectors, services, workflow, writing
+from . import embargoes, selectors, services, workflow, writing
 from .diffs import snapshot_diff
 from .film_desk_admin import (
     FilmDeskCreditInline,
@@ -44,7 +48,7 @@ from .views import render_review_preview
 
 
 @admin.register(Genre)
-class GenreAdmin(GenreCreateInPlaceMixin, admin.ModelAdmin):
+class GenreAdmin(EditGuardAdmin, GenreCreateInPlaceMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -94,6 +98,8 @@ class FilmAdminForm(forms.ModelForm):
     poster_upload = CheckedImageFormField(
         label="Or upload a new poster",
         required=False,
+        # Kept (as a thumbnail and a signed token) when the form is refused for another reason.
+        widget=PendingUploadWidget,
         help_text="It joins the media library, described as the film's poster. JPEG, PNG or "
         "WebP, at most 15 MB and 40 megapixels.",
     )
@@ -163,7 +169,7 @@ class FilmAdminForm(forms.ModelForm):
 
 
 @admin.register(Film)
-class FilmAdmin(LibraryImageChooserMixin, FilmDeskMixin, admin.ModelAdmin):
+class FilmAdmin(LibraryImageChooserMixin, EditGuardAdmin, FilmDeskMixin, admin.ModelAdmin):
     form = FilmAdminForm
     change_list_template = "admin/reviews/film/change_list.html"
     list_display = ["title", "year", "release_date", "runtime_minutes", "embargo", "updated_at"]
@@ -178,9 +184,9 @@ class FilmAdmin(LibraryImageChooserMixin, FilmDeskMixin, admin.ModelAdmin):
         css = {
             "all": ["reviews/admin/film.css", "reviews/admin/film_desk.css", "library/library.css"]
         }
-        js = ["library/chooser_names.js"]
+        js = ["library/chooser_names.js", "reviews/admin/embargo_preview.js"]
 
-    readonly_fields = ["embargo_lifts", "poster_now"]
+    readonly_fields = ["embargo_lifts", "embargo_holds", "poster_now"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "year", "release_date", "runtime_minutes", "genres"]}),
         (
@@ -191,7 +197,12 @@ class FilmAdmin(LibraryImageChooserMixin, FilmDeskMixin, admin.ModelAdmin):
         (
             "Review embargo",
             {
-                "fields": ["review_embargo_until", "review_embargo_timezone", "embargo_lifts"],
+                "fields": [
+                    "review_embargo_until",
+                    "review_embargo_timezone",
+                    "embargo_lifts",
+                    "embargo_holds",
+                ],
                 "description": "The moment the distributor allows reviews to appear. Enter "
                 "it as they state it, e.g. 10 Jan 2024, 09:00 in America/Los Angeles; the "
                 "desk converts it. No review of this film can be published or scheduled "
@@ -223,6 +234,49 @@ class FilmAdmin(LibraryImageChooserMixin, FilmDeskMixin, admin.ModelAdmin):
         state = "in force" if film.embargo_in_force() else "lifted"
         return f"{film.review_embargo_description} (embargo {state})."
 
+    @admin.display(description="Reviews held by the embargo")
+    def embargo_holds(self, film: Film) -> str:
+        html = embargoes.held_reviews_html(film) or "None."
+        if film.pk is None:
+            return html
+        url = reverse("admin:reviews_film_embargo_holds", args=[film.pk])
+        return format_html('<div id="embargo-holds" data-url="{}">{}</div>', url, html)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/embargo-holds/",
+                self.admin_site.admin_view(self.embargo_holds_view),
+                name="reviews_film_embargo_holds",
+            ),
+            *super().get_urls(),
+        ]
+
+    def embargo_holds_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Which reviews an embargo typed into the form (not saved yet) would hold, and what
+        happens to each: the film form shows it as the editor types."""
+        film = self.get_object(request, unquote(object_id))
+        if film is None or not self.has_view_permission(request, film):
+            raise Http404("No such film.")
+        try:
+            clock = ClockTimeField().clean(request.GET.get("until", ""))
+            zone_name = request.GET.get("zone") or film.review_embargo_timezone
+            film.review_embargo_timezone = zone_name
+            film.review_embargo_until = clock and moment_from_clock(clock, zone_name)
+        except (ValidationError, LookupError, ValueError):
+            return HttpResponse("Give a valid date, time and time zone to see what it holds.")
+        if film.review_embargo_until is None:
+            return HttpResponse("None: without an embargo nothing is held.")
+        held = embargoes.held_reviews_html(film)
+        return HttpResponse(format_html("If you save this embargo: {}", held) if held else "None.")
+
+    def save_model(self, request: HttpRequest, obj: Film, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if {"review_embargo_until", "review_embargo_timezone"} & set(form.changed_data):
+            held = embargoes.held_reviews_html(obj)
+            if held:
+                self.message_user(request, held, messages.WARNING)
+
 
 def revision_label(revision: ReviewRevision) -> str:
     """“the autosave by writer at 21 Nov 2026, 20:20 UTC”: a revision as editors name it."""
@@ -232,6 +286,7 @@ def revision_label(revision: ReviewRevision) -> str:
         ReviewRevision.Source.IMPORT: "the import",
         ReviewRevision.Source.RESTORE: "the restore",
         ReviewRevision.Source.AUTOSAVE: "the autosave",
+        ReviewRevision.Source.PENDING: "the changes not yet public",
     }.get(revision.source, "the revision")
     return f"{kind} by {who} at {describe_moment(revision.created_at)}"
 
@@ -251,6 +306,11 @@ class ReviewAdminForm(forms.ModelForm):
         }
         # The model's wording shows “<slug>”, which the admin would take for an HTML tag.
         help_texts = {"slug": "Used in the review's address, e.g. /reviews/a-ghost-story/."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "tags" in self.fields:  # the tag names typed here become taggit.Tag rows
+            self.fields["tags"].validators.append(refuse_control_characters)
 
     def clean(self):
         cleaned_data = super().clean()
@@ -281,6 +341,14 @@ class TransitionForm(forms.Form):
         help_text=f"Only for “Schedule”. Time zone: {settings.TIME_ZONE}.",
     )
 
+    def __init__(self, *args, linked_form: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if linked_form:
+            # Posted with the review form (HTML's form attribute), so a move saves the edits
+            # in it first instead of dropping them (ReviewAdmin.response_change).
+            for field in self.fields.values():
+                field.widget.attrs["form"] = linked_form
+
 
 class CorrectionInline(admin.TabularInline):
     """Public correction notes. Kept as written: they can be added, never edited or removed."""
@@ -303,7 +371,9 @@ class CorrectionInline(admin.TabularInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(LibraryImageChooserMixin, ReviewBulkActionsMixin, admin.ModelAdmin):
+class ReviewAdmin(
+    LibraryImageChooserMixin, EditGuardAdmin, ReviewBulkActionsMixin, admin.ModelAdmin
+):
     form = ReviewAdminForm
     change_form_template = "admin/reviews/review/change_form.html"
     change_list_template = "admin/reviews/review/change_list.html"
@@ -381,6 +451,18 @@ class ReviewAdmin(LibraryImageChooserMixin, ReviewBulkActionsMixin, admin.ModelA
             for name, options in fieldsets
         ]
 
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        if getattr(form.instance, "kept_as_pending_changes", False):
+            # The tags wait with the rest of the pending changes (review_save kept them).
+            form.save_m2m = lambda: None
+            self.message_user(
+                request,
+                "This review is live: your edits are kept as changes not yet public. Readers "
+                "see them when you press “Publish changes” in the Workflow box.",
+                messages.WARNING,
+            )
+        super().save_related(request, form, formsets, change)
+
     def get_inlines(self, request: HttpRequest, obj=None):
         # Corrections exist only for a review that has been published.
         return self.inlines if obj is not None and obj.first_published_at else []
@@ -395,8 +477,14 @@ class ReviewAdmin(LibraryImageChooserMixin, ReviewBulkActionsMixin, admin.ModelA
 
     def get_object(self, request: HttpRequest, object_id: str, from_field=None):
         """The review, if this user may see it. Someone else's review is a 403, as on the
-        workflow pages, not the stock admin's "perhaps it was deleted?" redirect."""
+        workflow pages, not the stock admin's "perhaps it was deleted?" redirect.
+
+        The change form of a live review shows its pending changes, if any: editors go on
+        from them, and the public text stays as it is until the changes are published."""
         review = super().get_object(request, object_id, from_field)
+        match = request.resolver_match
+        if review is not None and match and match.url_name == "reviews_review_change":
+            review.pending_changes = services.review_with_pending_changes(review)
         if review is None and from_field is None:
             try:
                 exists = Review.objects.filter(pk=object_id).exists()
@@ -424,7 +512,14 @@ class ReviewAdmin(LibraryImageChooserMixin, ReviewBulkActionsMixin, admin.ModelA
             fields.append("critic")
         return fields
 
+    @staticmethod
+    def _edits_saved(request: HttpRequest) -> bool:
+        return getattr(request, "_review_edits_saved", True)
+
     def save_model(self, request: HttpRequest, obj: Review, form, change: bool) -> None:
+        if change and "transition" in request.POST and not form.has_changed():
+            request._review_edits_saved = False
+            return  # a workflow move from an untouched form: nothing to save, no revision
         if not change and not workflow.may_handle_any_review(request.user):
             obj.critic = request.user.critic
         services.review_save(
@@ -519,6 +614,16 @@ class ReviewAdmin(LibraryImageChooserMixin, ReviewBulkActionsMixin, admin.ModelA
                 wrap(self.revision_restore_view),
                 name=f"{prefix}_revision_restore",
             ),
+            path(
+                "<path:object_id>/changes/publish/",
+                wrap(self.publish_changes_view),
+                name=f"{prefix}_publish_changes",
+            ),
+            path(
+                "<path:object_id>/changes/discard/",
+                wrap(self.discard_changes_view),
+                name=f"{prefix}_discard_changes",
+            ),
             path("add/autosave/", wrap(self.new_autosave_view), name=f"{prefix}_new_autosave"),
             path(
                 "add/autosave/<uuid:key>/discard/",
@@ -555,12 +660,17 @@ class ReviewAdmin(LibraryImageChooserMixin, ReviewBulkActionsMixin, admin.ModelA
         context = {**self.admin_site.each_context(request), "opts": self.opts, **context}
         return TemplateResponse(request, template, context, status=status)
 
+    # The review's change form: workflow buttons post it, so its edits are saved first.
+    WORKFLOW_FORM_ID = "review_form"
+
     def workflow_context(self, request: HttpRequest, review: Review) -> dict:
         user = request.user
+        linked_form = self.WORKFLOW_FORM_ID if workflow.can_edit(user, review) else None
         return {
             "review": review,
             "allowed_transitions": workflow.allowed_transitions(user, review),
-            "transition_form": TransitionForm(),
+            "transition_form": TransitionForm(linked_form=linked_form),
+            "workflow_form_id": linked_form,
             "transitions": review.transitions.select_related("user"),
             "revision_count": review.revisions.count(),
             "autosave_newer": selectors.autosave_newer_than_saved(review=review, user=user),
@@ -573,6 +683,8 @@ class ReviewAdmin(LibraryImageChooserMixin, ReviewBulkActionsMixin, admin.ModelA
             "share_expires": timezone.now() + preview_link_max_age(),
             "autosave_seconds": settings.REVIEW_AUTOSAVE_SECONDS,
             "embargo_in_force": review.film.embargo_in_force(),
+            "pending_changes": getattr(review, "pending_changes", None),
+            "may_publish_changes": user.has_perm("reviews.publish_review"),
         }
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -595,7 +707,65 @@ class ReviewAdmin(LibraryImageChooserMixin, ReviewBulkActionsMixin, admin.ModelA
                 if name in form.data:
                     typed[name] = form.data[name]
             context["conflict_diff"] = snapshot_diff(stored, typed)
+        if change and request.method == "POST" and "transition" in request.POST:
+            transition = workflow.TRANSITIONS.get(request.POST["transition"])
+            context["workflow_not_done"] = transition.label if transition else None
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @staticmethod
+    def _needs_confirmation(request: HttpRequest, review: Review, name: str) -> bool:
+        return bool(workflow.what_it_does(review, name)) and request.POST.get("confirmed") != "yes"
+
+    def _confirmation_page(self, request, review, transition, form) -> HttpResponse:
+        """Says what the move will do and asks for it again (it posts to the transition view)."""
+        return self._page(
+            request,
+            "admin/reviews/review/transition_confirm.html",
+            {
+                "title": f"{transition.label}: are you sure?",
+                "review": review,
+                "transition": transition,
+                "form": form,
+                "what_it_does": workflow.what_it_does(review, transition.name),
+            },
+        )
+
+    def response_change(self, request: HttpRequest, obj: Review) -> HttpResponse:
+        """A workflow button pressed on the form: the edits are saved; now make the move."""
+        name = request.POST.get("transition")
+        if name is None:
+            return super().response_change(request, obj)
+        form = TransitionForm(request.POST)
+        transition = workflow.TRANSITIONS.get(name)
+        label = transition.label if transition else name
+        if transition and form.is_valid() and self._needs_confirmation(request, obj, name):
+            if self._edits_saved(request):
+                self.message_user(request, "Your edits were saved.", messages.SUCCESS)
+            return self._confirmation_page(request, obj, transition, form)
+        try:
+            if not form.is_valid():
+                raise ValidationError(form.errors)
+            services.review_transition(
+                review=obj,
+                user=request.user,
+                name=name,
+                comment=form.cleaned_data["comment"],
+                publish_at=form.cleaned_data["publish_at"],
+            )
+        except (ValidationError, PermissionDenied) as error:  # refusals are PermissionDenied
+            reason = " ".join(error.messages) if isinstance(error, ValidationError) else error
+            saved = "Your edits were saved, but" if self._edits_saved(request) else "Not done:"
+            self.message_user(request, f"{saved} “{label}” was not done: {reason}", messages.ERROR)
+        else:
+            when = f" for {describe_moment(obj.publish_at)}" if obj.is_scheduled else ""
+            saved = "Your edits were saved. " if self._edits_saved(request) else ""
+            self.message_user(
+                request,
+                f"{saved}“{obj}”: {label.lower()} done. It is now "
+                f"{obj.status_label.lower()}{when}.",
+                messages.SUCCESS,
+            )
+        return redirect(self._change_url(obj))
 
     def transition_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         if request.method != "POST":
@@ -610,6 +780,8 @@ class ReviewAdmin(LibraryImageChooserMixin, ReviewBulkActionsMixin, admin.ModelA
             context["refusal"] = refusal
             return self._page(request, "admin/reviews/review/transition.html", context, 403)
         context["transition"] = transition
+        if form.is_valid() and self._needs_confirmation(request, review, name):
+            return self._confirmation_page(request, review, transition, form)
         if form.is_valid():
             try:
                 services.review_transition(
@@ -700,10 +872,15 @@ class ReviewAdmin(LibraryImageChooserMixin, ReviewBulkActionsMixin, admin.ModelA
         except ValidationError as error:
             self.message_user(request, f"Not restored: {' '.join(error.messages)}", messages.ERROR)
             return redirect("admin:reviews_review_revisions", review.pk)
+        waiting = (
+            " It waits as changes not yet public: the review is live."
+            if services.review_pending_changes(review=review) is not None
+            else ""
+        )
         self.message_user(
             request,
             f"Restored the text of {revision_label(revision)}. The previous text is kept as a "
-            "revision too.",
+            f"revision too.{waiting}",
             messages.SUCCESS,
         )
         return redirect(self._change_url(review))
@@ -761,6 +938,8 @@ class ReviewAdmin(LibraryImageChooserMixin, ReviewBulkActionsMixin, admin.ModelA
     def preview_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         self._review_for(request, object_id)
         review = Review.objects.for_page().get(pk=unquote(object_id))
+        if request.GET.get("changes") == "pending":
+            services.review_with_pending_changes(review)
         return render_review_preview(request, review, shared=False)
 
     def draft_preview_view(self, request: HttpRequest, object_id: str | None = None):
@@ -772,6 +951,33 @@ class ReviewAdmin(LibraryImageChooserMixin, ReviewBulkActionsMixin, admin.ModelA
                 raise PermissionDenied("You may not add reviews.")
             return writing.draft_preview(request, None)
         return writing.draft_preview(request, self._review_for(request, object_id))
+
+    def publish_changes_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        review = self._review_for(request, object_id)
+        try:
+            services.review_publish_changes(
+                review=review, user=request.user, correction=request.POST.get("correction", "")
+            )
+        except ValidationError as error:
+            self.message_user(request, f"Not published: {' '.join(error.messages)}", messages.ERROR)
+        else:
+            self.message_user(request, f"“{review}”: the changes are public now.", messages.SUCCESS)
+        return redirect(self._change_url(review))
+
+    def discard_changes_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        review = self._review_for(request, object_id)
+        services.review_discard_changes(review=review, user=request.user)
+        self.message_user(
+            request,
+            "The changes were discarded; the public text stands. They are kept under "
+            "Revisions, to restore if needed.",
+            messages.SUCCESS,
+        )
+        return redirect(self._change_url(review))
 
     def desk_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_permission(request):

@@ -23,6 +23,14 @@ class ReviewsConfig(AppConfig):
         from taggit.models import Tag
 
         post_save.connect(_tag_changed, sender=Tag, dispatch_uid="reviews-tag-changed")
+        # Tag names are shown to readers like any headline: the same control-character rule.
+        # Added to the validators in use, not to the field's declaration, so taggit's own
+        # migrations stay as they are.
+        from magazine.control_characters import refuse_control_characters
+
+        name_validators = Tag._meta.get_field("name").validators
+        if refuse_control_characters not in name_validators:
+            name_validators.append(refuse_control_characters)
         post_delete.connect(_tag_changed, sender=Tag, dispatch_uid="reviews-tag-deleted")
 
         # The stored counts of the reader's indexes follow every write that changes them,

@@ -23,10 +23,13 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, Subquery, Valu
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest, Upper
 from django.utils import timezone
+from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from library.embeds import render_body_images
+from magazine.control_characters import refuse_control_characters
+from magazine.edit_guard import EditVersioned
 from magazine.freshness import ChangesReaderPages, content_changed
 from magazine.fulltext import (
     SEARCH_CONFIG,
@@ -54,8 +57,8 @@ def known_values(table: str, field: str, values: Iterable[str]) -> models.CheckC
     )
 
 
-class Genre(ChangesReaderPages):
-    name = models.CharField(max_length=100, unique=True)
+class Genre(ChangesReaderPages, EditVersioned):
+    name = models.CharField(max_length=100, unique=True, validators=[refuse_control_characters])
     slug = models.SlugField(max_length=100, unique=True)
 
     objects = SlugNaturalKeyManager()
@@ -137,7 +140,7 @@ class FilmManager(SlugNaturalKeyManager.from_queryset(FilmQuerySet)):
     pass
 
 
-class Film(ChangesReaderPages, TimestampedModel):
+class Film(ChangesReaderPages, TimestampedModel, EditVersioned):
     class SourceKind(models.TextChoices):
         NOVEL = "novel", "Novel"
         SHORT_STORY = "short_story", "Short story"
@@ -150,7 +153,7 @@ class Film(ChangesReaderPages, TimestampedModel):
         TRUE_STORY = "true_story", "True story"
         OTHER = "other", "Other"
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=200, validators=[refuse_control_characters])
     slug = models.SlugField(
         max_length=200, unique=True, help_text="Used in the film's web address: /films/<slug>/."
     )
@@ -164,7 +167,11 @@ class Film(ChangesReaderPages, TimestampedModel):
     runtime_minutes = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(1500)]
     )
-    synopsis = models.TextField(blank=True, help_text="Two or three sentences, no spoilers.")
+    synopsis = models.TextField(
+        blank=True,
+        help_text="Two or three sentences, no spoilers.",
+        validators=[refuse_control_characters],
+    )
     poster = models.ForeignKey(
         "library.Image",
         null=True,
@@ -175,11 +182,17 @@ class Film(ChangesReaderPages, TimestampedModel):
         "on the film's page and beside its reviews, cropped tall around its focal point.",
     )
     source_title = models.CharField(
-        max_length=200, blank=True, help_text="What the film is adapted from, e.g. “Strangers”."
+        max_length=200,
+        blank=True,
+        help_text="What the film is adapted from, e.g. “Strangers”.",
+        validators=[refuse_control_characters],
     )
     source_kind = models.CharField(max_length=20, choices=SourceKind.choices, blank=True)
     source_author = models.CharField(
-        max_length=200, blank=True, help_text="Who wrote the source, e.g. “Taichi Yamada”."
+        max_length=200,
+        blank=True,
+        help_text="Who wrote the source, e.g. “Taichi Yamada”.",
+        validators=[refuse_control_characters],
     )
     genres = models.ManyToManyField(Genre, blank=True, related_name="films")
     imdb_id = models.CharField(
@@ -355,14 +368,65 @@ class Film(ChangesReaderPages, TimestampedModel):
         )
 
 
-class CreditManager(models.Manager):
-    def get_by_natural_key(self, film_slug: str, person_slug: str, role: str, character: str):
-        return self.get(
-            film__slug=film_slug, person__slug=person_slug, role=role, character=character
-        )
+class FilmKeyManager(models.Manager):
+    def get_by_natural_key(self, film_slug: str, key: str):
+        return self.get(film__slug=film_slug, key=key)
 
 
-class Credit(ChangesReaderPages):
+class KeyedWithinFilm(models.Model):
+    """A film's row (a credit, a window) named in fixtures by the film and a `key` made from
+    what does not change about it (KEY_FROM), so correcting its other facts updates it.
+
+    The key is set once, when the row is first saved, and never follows later edits.
+    """
+
+    key = models.SlugField(
+        max_length=250,
+        allow_unicode=True,
+        blank=True,
+        editable=False,
+        help_text="Names this row among the film's in fixtures; made when it is first saved "
+        "and kept when its facts are corrected.",
+    )
+
+    KEY_FROM: tuple[str, ...] = ()
+    natural_key_fields = ("film__slug", "key")
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.key:  # a second role of one person gets "-2", and so on
+            base = self.default_key()
+            taken = set(
+                type(self)
+                ._base_manager.filter(film_id=self.film_id, key__startswith=base)
+                .exclude(pk=self.pk)
+                .values_list("key", flat=True)
+            )
+            self.key = next(
+                key
+                for n in range(1, len(taken) + 2)
+                if (key := base if n == 1 else f"{base}-{n}") not in taken
+            )
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "key"}
+        super().save(*args, **kwargs)
+
+    def default_key(self) -> str:
+        parts = [getattr(self, name) for name in self.KEY_FROM]
+        return slugify("-".join(getattr(part, "slug", part) or "" for part in parts), True)
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.film.slug, self.key or self.default_key())
+
+    def refresh_derived_fields(self) -> None:
+        """Give a new row its key (what loaddata calls before a bulk write)."""
+        if not self.key:
+            self.key = self.default_key()
+
+
+class Credit(ChangesReaderPages, KeyedWithinFilm):
     class Role(models.TextChoices):
         DIRECTOR = "director", "Director"
         WRITER = "writer", "Writer"
@@ -378,14 +442,17 @@ class Credit(ChangesReaderPages):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="credits")
     role = models.CharField(max_length=30, choices=Role.choices)
     character = models.CharField(
-        max_length=200, blank=True, help_text="For cast: the character's name as billed."
+        max_length=200,
+        blank=True,
+        help_text="For cast: the character's name as billed.",
+        validators=[refuse_control_characters],
     )
     billing_order = models.PositiveSmallIntegerField(
         default=100, help_text="Lower comes first: 1 is the top-billed name."
     )
 
-    objects = CreditManager()
-    natural_key_fields = ("film__slug", "person__slug", "role", "character")
+    objects = FilmKeyManager()
+    KEY_FROM = ("person", "role")  # "jamie-bell-cast"
 
     class Meta:
         ordering = ["billing_order", "pk"]
@@ -408,14 +475,15 @@ class Credit(ChangesReaderPages):
             models.UniqueConstraint(
                 fields=["film", "person", "role", "character"], name="unique_credit"
             ),
+            models.UniqueConstraint(fields=["film", "key"], name="unique_credit_key"),
         ]
 
     def __str__(self) -> str:
         label = f"{self.person} – {self.get_role_display()}"
         return f"{label} ({self.character})" if self.character else label
 
-    def natural_key(self) -> tuple[str, str, str, str]:
-        return (self.film.slug, self.person.slug, self.role, self.character)
+    def natural_key(self) -> tuple[str, str]:
+        return super().natural_key()
 
     natural_key.dependencies = ["reviews.film", "people.person"]
 
@@ -424,16 +492,7 @@ class Credit(ChangesReaderPages):
             raise ValidationError({"character": "Only cast credits have a character."})
 
 
-class AvailabilityManager(models.Manager):
-    def get_by_natural_key(
-        self, film_slug: str, kind: str, provider: str, region: str, starts_on: str
-    ):
-        return self.get(
-            film__slug=film_slug, kind=kind, provider=provider, region=region, starts_on=starts_on
-        )
-
-
-class Availability(ChangesReaderPages):
+class Availability(ChangesReaderPages, KeyedWithinFilm):
     """A window in which readers in one region can see a film in one way."""
 
     class Kind(models.TextChoices):
@@ -449,21 +508,29 @@ class Availability(ChangesReaderPages):
         blank=True,
         help_text="The service or channel (“Hulu”, “BBC Two”); for theaters, the distributor "
         "or leave empty.",
+        validators=[refuse_control_characters],
     )
     region = models.CharField(
-        max_length=2, default="US", help_text="Two-letter country code, e.g. US or GB."
+        max_length=2,
+        default="US",
+        help_text="Two-letter country code, e.g. US or GB.",
+        validators=[refuse_control_characters],
     )
     starts_on = models.DateField(help_text="First day it can be seen this way.")
     ends_on = models.DateField(
         null=True, blank=True, help_text="Last day, if known; empty means open-ended."
     )
-    url = models.URLField(blank=True, help_text="Where readers can watch or buy tickets.")
+    url = models.URLField(
+        blank=True,
+        help_text="Where readers can watch or buy tickets.",
+        validators=[refuse_control_characters],
+    )
     last_checked = models.DateField(
         null=True, blank=True, help_text="When someone last confirmed this; readers see “as of”."
     )
 
-    objects = AvailabilityManager()
-    natural_key_fields = ("film__slug", "kind", "provider", "region", "starts_on")
+    objects = FilmKeyManager()
+    KEY_FROM = ("kind", "provider", "region")  # "streaming-hulu-us"
 
     class Meta:
         ordering = ["starts_on", "kind", "provider"]
@@ -476,14 +543,15 @@ class Availability(ChangesReaderPages):
                 fields=["film", "kind", "provider", "region", "starts_on"],
                 name="unique_availability_window",
             ),
+            models.UniqueConstraint(fields=["film", "key"], name="unique_availability_key"),
         ]
 
     def __str__(self) -> str:
         where = self.provider or self.get_kind_display()
         return f"{self.get_kind_display()}: {where} ({self.region}) from {self.starts_on}"
 
-    def natural_key(self) -> tuple[str, str, str, str, str]:
-        return (self.film.slug, self.kind, self.provider, self.region, self.starts_on.isoformat())
+    def natural_key(self) -> tuple[str, str]:
+        return super().natural_key()
 
     natural_key.dependencies = ["reviews.film"]
 
@@ -801,7 +869,11 @@ class Review(ChangesReaderPages, TimestampedModel):
 
     film = models.ForeignKey(Film, on_delete=models.PROTECT, related_name="reviews")
     critic = models.ForeignKey(Critic, on_delete=models.PROTECT, related_name="reviews")
-    headline = models.CharField(max_length=200, help_text="The review's title on every page.")
+    headline = models.CharField(
+        max_length=200,
+        help_text="The review's title on every page.",
+        validators=[refuse_control_characters],
+    )
     slug = models.SlugField(
         max_length=200, unique=True, help_text="Used in the review's address: /reviews/<slug>/."
     )
@@ -809,9 +881,10 @@ class Review(ChangesReaderPages, TimestampedModel):
         max_length=300,
         blank=True,
         help_text="One or two sentences shown under the headline, in lists and in search results.",
+        validators=[refuse_control_characters],
     )
     body = models.TextField(
-        validators=[MaxLengthValidator(REVIEW_BODY_MAX_CHARS)],
+        validators=[refuse_control_characters, MaxLengthValidator(REVIEW_BODY_MAX_CHARS)],
         help_text=(
             "Markdown. Links and emphasis are kept; scripts and raw HTML never reach readers."
         ),
@@ -930,6 +1003,17 @@ class Review(ChangesReaderPages, TimestampedModel):
         """Published but not public yet (publish time ahead or held by the film's embargo)."""
         goes_live_at = self.goes_live_at
         return goes_live_at is not None and goes_live_at > timezone.now()
+
+    @property
+    def held_by_embargo(self) -> bool:
+        """Published or scheduled for a time before its film's review embargo lifts, while the
+        embargo is in force: the embargo holds it back until then."""
+        return (
+            self.state == self.State.PUBLISHED
+            and self.publish_at is not None
+            and self.film.embargo_blocks(self.publish_at)
+            and self.film.embargo_in_force()
+        )
 
     @property
     def rating_stars(self) -> str:
@@ -1112,6 +1196,7 @@ class ReviewRevision(models.Model):
         IMPORT = "import", "Import"
         RESTORE = "restore", "Restore"
         AUTOSAVE = "autosave", "Autosave"
+        PENDING = "pending", "Changes not yet public"
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="revisions")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -1133,7 +1218,9 @@ class ReviewRevision(models.Model):
         get_latest_by = "created_at"
         constraints = [
             known_values(
-                "reviews_reviewrevision", "source", ["edit", "import", "restore", "autosave"]
+                "reviews_reviewrevision",
+                "source",
+                ["edit", "import", "restore", "autosave", "pending"],
             )
         ]
 
@@ -1234,7 +1321,8 @@ class Correction(ChangesReaderPages):
     )
     text = models.TextField(
         help_text="What was corrected, in a sentence or two, e.g. “An earlier version gave the "
-        "wrong release year.”"
+        "wrong release year.”",
+        validators=[refuse_control_characters],
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 

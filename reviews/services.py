@@ -20,6 +20,7 @@ from . import workflow
 from .models import (
     REVIEW_BODY_MAX_CHARS,
     Assignment,
+    Correction,
     Credit,
     Film,
     Genre,
@@ -115,6 +116,8 @@ def review_save(
     if writer and review.critic.user_id != user.pk:
         raise PermissionDenied("Writers file reviews under their own byline only.")
     review.full_clean()
+    if review.pk is not None and user is not None and current.is_published:
+        return _keep_as_pending_changes(review=review, user=user, tags=tags)
     review.save()
     if tags is not None:
         review.tags.set(tags)
@@ -122,6 +125,84 @@ def review_save(
     if new_autosave_key is not None and user is not None:
         new_review_autosave_discard(user=user, key=new_autosave_key)
     return review
+
+
+def _keep_as_pending_changes(*, review: Review, user: User, tags: list[str] | None) -> Review:
+    """An edit of a live review: kept as a pending revision; the public text is unchanged until
+    someone publishes the changes. The version still moves on, so a stale form is refused."""
+    Review.objects.filter(pk=review.pk).update(version=review.version)
+    ReviewRevision.objects.create(
+        review=review,
+        author=user if user.is_authenticated else None,
+        source=ReviewRevision.Source.PENDING,
+        data=review.editorial_snapshot(tags=tags),
+    )
+    review.kept_as_pending_changes = True
+    return review
+
+
+def review_pending_changes(*, review: Review) -> ReviewRevision | None:
+    """The edits of a live review not yet public: the newest revision, if it is pending."""
+    latest = review.revisions.exclude(source=ReviewRevision.Source.AUTOSAVE).first()
+    return latest if latest is not None and latest.source == ReviewRevision.Source.PENDING else None
+
+
+def review_with_pending_changes(review: Review) -> ReviewRevision | None:
+    """Put the pending changes (if any) on this in-memory review, to show or preview them;
+    nothing is saved. Returns the pending revision."""
+    pending = review_pending_changes(review=review)
+    if pending is not None:
+        _apply_snapshot(review, pending.data)
+        review.refresh_derived_fields()
+    return pending
+
+
+def _apply_snapshot(review: Review, data: dict) -> None:
+    for name in ("headline", "slug", "standfirst", "body", "kind"):
+        setattr(review, name, data.get(name, getattr(review, name)))
+    review.rating = None if data.get("rating") in (None, "") else Decimal(data["rating"])
+
+
+@transaction.atomic
+def review_publish_changes(*, review: Review, user: User, correction: str = "") -> Review:
+    """Make a live review's pending changes public, with an optional public correction."""
+    current = Review.objects.select_for_update().select_related("film", "critic").get(pk=review.pk)
+    if not (user.is_active and user.has_perm("reviews.publish_review")):
+        raise PermissionDenied("Your role does not allow publishing changes.")
+    pending = review_pending_changes(review=current)
+    if pending is None:
+        raise ValidationError("There are no changes waiting to be published.", code="none")
+    _apply_snapshot(current, pending.data)
+    current.version += 1
+    current.full_clean()
+    current.save()
+    current.tags.set(pending.data.get("tags", []))
+    revision_create(review=current, user=user, source=ReviewRevision.Source.EDIT)
+    correction = (correction or "").strip()
+    if correction:
+        Correction.objects.create(review=current, text=correction)
+    status = workflow.status_of(current)
+    ReviewTransition.objects.create(
+        review=current,
+        name="publish_changes",
+        from_status=status,
+        to_status=status,
+        user=user,
+        comment=f"Correction: {correction}" if correction else "Changes published.",
+    )
+    review.refresh_from_db()
+    return current
+
+
+@transaction.atomic
+def review_discard_changes(*, review: Review, user: User) -> None:
+    """Drop a live review's pending changes: the public text is kept (as a new revision, so
+    the discarded text stays in the history and can be restored)."""
+    current = Review.objects.select_for_update().get(pk=review.pk)
+    if not workflow.can_edit(user, current):
+        raise PermissionDenied("You may not edit this review in its current state.")
+    if review_pending_changes(review=current) is not None:
+        revision_create(review=current, user=user, source=ReviewRevision.Source.EDIT)
 
 
 class AutosaveTooLong(ValidationError):
@@ -225,10 +306,17 @@ def review_restore_revision(*, review: Review, revision: ReviewRevision, user: U
     current = Review.objects.select_for_update().select_related("critic").get(pk=review.pk)
     if not workflow.can_edit(user, current):
         raise PermissionDenied("You may not edit this review in its current state.")
+    if current.is_published:
+        # Like any edit of a live review: it waits as changes not yet public.
+        current.version += 1
+        Review.objects.filter(pk=current.pk).update(version=current.version)
+        ReviewRevision.objects.create(
+            review=current, author=user, source=ReviewRevision.Source.PENDING, data=revision.data
+        )
+        review.refresh_from_db()
+        return current
+    _apply_snapshot(current, revision.data)
     data = revision.data
-    for name in ("headline", "slug", "standfirst", "body", "kind"):
-        setattr(current, name, data.get(name, getattr(current, name)))
-    current.rating = None if data.get("rating") in (None, "") else Decimal(data["rating"])
     current.version += 1
     current.full_clean()
     current.save()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 
@@ -102,6 +103,28 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
+def what_it_does(review: Review, name: str) -> str:
+    """What a move that needs confirming does to readers, said before it is made; '' for the
+    moves that need no confirmation."""
+    if name == "publish":
+        return (
+            f"“{review}” becomes public at once: on its own page, the home page, the film's "
+            "and the critic's pages, in search, the feeds and the sitemap."
+        )
+    if name == "unpublish" and status_of(review) == Status.SCHEDULED:
+        return (
+            f"The schedule of “{review}” is cancelled: it will not go out. It becomes "
+            "unpublished; return it to draft to rework it."
+        )
+    if name == "unpublish":
+        return (
+            f"“{review}” is removed from the site at once: its page, the home page, the film's "
+            "and the critic's pages, search, the feeds and the sitemap. Its address answers "
+            "“not found” until it is published again."
+        )
+    return ""
+
+
 def status_of(review: Review) -> str:
     """The review's status as editors say it (a future publish time is “scheduled”)."""
     return Status.SCHEDULED if review.is_scheduled else review.state
@@ -145,6 +168,12 @@ def check(user: AbstractBaseUser | AnonymousUser, review: Review, name: str) -> 
     if not (may_handle_any_review(user) or is_own(user, review)):
         raise TransitionNotAllowed(
             f"You can only “{transition.label.lower()}” reviews under your own byline."
+        )
+    if transition.name == "approve" and settings.REVIEW_FOUR_EYES and is_own(user, review):
+        raise TransitionNotAllowed(
+            "You wrote this review, so another editor must approve it (the four-eyes rule). "
+            "Ask a colleague to read it; a one-person magazine can turn the rule off with the "
+            "REVIEW_FOUR_EYES setting."
         )
     return transition
 

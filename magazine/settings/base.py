@@ -330,3 +330,6 @@ REVIEW_PREVIEW_LINK_MAX_AGE = datetime.timedelta(days=7)
 # How often the review form autosaves what is being typed, in seconds (reviews/admin.py;
 # the browser test sets it to 1 so it sees an autosave without waiting a minute).
 REVIEW_AUTOSAVE_SECONDS = int(os.environ.get("REVIEW_AUTOSAVE_SECONDS", "60"))
+# Four-eyes: nobody approves a review under their own byline (docs/workflow.md). Turn it off
+# (REVIEW_FOUR_EYES=0) only for a magazine with a single editor.
+REVIEW_FOUR_EYES = os.environ.get("REVIEW_FOUR_EYES", "1") != "0"

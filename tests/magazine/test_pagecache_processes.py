@@ -142,7 +142,11 @@ def unpublish_through_admin(base: str) -> None:
     form = FormFields()
     form.feed(opener.open(change_url).read().decode())
     # The workflow box posts the move to the review's transition URL (reviews/admin.py).
-    fields = {"csrfmiddlewaretoken": form.fields["csrfmiddlewaretoken"], "transition": "unpublish"}
+    fields = {
+        "csrfmiddlewaretoken": form.fields["csrfmiddlewaretoken"],
+        "transition": "unpublish",
+        "confirmed": "yes",
+    }
     response = opener.open(
         change_url.replace("/change/", "/transition/"), urllib.parse.urlencode(fields).encode()
     )

@@ -75,3 +75,28 @@ def test_demo_login_creates_a_local_superuser_with_debug(settings, capsys):
     user = get_user_model().objects.get(username="demo")
     assert user.is_superuser and user.check_password("demo")
     assert "/admin/" in capsys.readouterr().out
+
+
+def test_the_settings_package_name_gives_the_same_settings_as_base():
+    """DJANGO_SETTINGS_MODULE=magazine.settings (the package) is a natural guess: it works."""
+    by_package = load_settings({"DEBUG": "1", "DJANGO_SETTINGS_MODULE": "magazine.settings"})
+    by_module = load_settings({"DEBUG": "1"})
+    assert by_package.returncode == 0, by_package.stderr
+    assert by_package.stdout == by_module.stdout
+
+
+def test_the_settings_package_name_checks_the_project():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "magazine.settings",
+            "DEBUG": "1",
+            "DATABASE_URL": "",
+        },
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout

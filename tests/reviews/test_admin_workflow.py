@@ -72,7 +72,7 @@ def test_permission_matrix_through_admin_requests(client, roles, role, name, own
     if role != "anonymous":
         client.force_login(user)
     arguments = transition_arguments(name)
-    post = {"transition": name, "comment": arguments["comment"]}
+    post = {"transition": name, "comment": arguments["comment"], "confirmed": "yes"}
     if arguments["publish_at"]:
         post["publish_at"] = arguments["publish_at"].strftime("%Y-%m-%dT%H:%M")
 
@@ -532,6 +532,9 @@ class TestCorrectionsInTheAdmin:
         correction = review.corrections.get()
         assert correction.published_on == datetime.date(2023, 12, 22)
         review.refresh_from_db()
+        assert review.body == "The film runs 150 minutes."  # the edit waits as pending changes
+        services.review_publish_changes(review=review, user=editor)
+        review.refresh_from_db()
         assert review.body == "The film runs 105 minutes."
         assert review.is_published
 
@@ -584,8 +587,7 @@ class TestCorrectionsInTheAdmin:
 
         review.refresh_from_db()
         client.post(change_url(review), form_data(review, body="A later edit."))
-        review.refresh_from_db()
-        assert review.body == "A later edit."
+        assert services.review_pending_changes(review=review).data["body"] == "A later edit."
         assert list(review.corrections.values_list("text", flat=True)) == [
             "The director's name was misspelled."
         ]

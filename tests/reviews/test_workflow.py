@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from reviews import services, workflow
 from reviews.models import Review, ReviewTransition
-from reviews.workflow import TRANSITIONS, TransitionNotAllowed
+from reviews.workflow import TRANSITIONS, TransitionNotAllowed, allowed_transitions
 from tests.factories import CriticFactory, ReviewFactory
 
 from .workflow_cases import (
@@ -121,10 +121,41 @@ def test_who_may_edit_the_text(roles, role, own, state, allowed):
     if allowed:
         services.review_save(review=review, user=user, expected_version=review.version)
         review.refresh_from_db()
-        assert review.body == "A rewritten body."
+        if review.is_published:  # a live review's edits wait as pending changes
+            assert review.body != "A rewritten body."
+            assert services.review_pending_changes(review=review).data["body"] == (
+                "A rewritten body."
+            )
+        else:
+            assert review.body == "A rewritten body."
     else:
         with pytest.raises(PermissionDenied) as refusal:
             services.review_save(review=review, user=user, expected_version=review.version)
         assert "may not edit" in str(refusal.value)
         review.refresh_from_db()
         assert review.body != "A rewritten body."
+
+
+class TestFourEyes:
+    """Nobody approves a review under their own byline, unless the magazine turns it off."""
+
+    def test_an_editor_cannot_approve_their_own_review(self, editor):
+        review = ReviewFactory(critic=editor.critic, state=Review.State.IN_REVIEW)
+        with pytest.raises(TransitionNotAllowed, match="another editor must approve it"):
+            services.review_approve(review=review, user=editor)
+        review.refresh_from_db()
+        assert review.state == Review.State.IN_REVIEW
+        assert "approve" not in {t.name for t in allowed_transitions(editor, review)}
+
+    def test_another_editor_can(self, editor, superuser):
+        review = ReviewFactory(critic=editor.critic, state=Review.State.IN_REVIEW)
+        services.review_approve(review=review, user=superuser)
+        review.refresh_from_db()
+        assert review.state == Review.State.APPROVED
+
+    def test_a_one_person_magazine_turns_it_off(self, editor, settings):
+        settings.REVIEW_FOUR_EYES = False
+        review = ReviewFactory(critic=editor.critic, state=Review.State.IN_REVIEW)
+        services.review_approve(review=review, user=editor)
+        review.refresh_from_db()
+        assert review.state == Review.State.APPROVED

@@ -4,14 +4,22 @@ Finds fixtures exactly as Django's command does (every stock option keeps workin
 itself is `magazine.fixture_loader.FixtureLoader`. See docs/fixtures.md.
 """
 
+import io
 import os
 import warnings
+import zipfile
 
 from django.core import serializers
 from django.core.management.base import CommandError
 from django.core.management.commands import loaddata
 
-from magazine.fixture_loader import FixtureError, FixtureLoader, parse_fixture
+from magazine.fixture_loader import (
+    FixtureError,
+    FixtureLoader,
+    decode_fixture,
+    limit,
+    parse_fixture,
+)
 
 
 class Command(loaddata.Command):
@@ -29,9 +37,16 @@ class Command(loaddata.Command):
             help="Replace reviews that editors changed since their last import (their current "
             "text is kept as a revision).",
         )
+        parser.add_argument(
+            "--allow-duplicates",
+            action="store_true",
+            help="Add new reviews even when the same critic already has a review of the same "
+            "kind of the same film under another slug.",
+        )
 
     def handle(self, *fixture_labels, **options):
         self.overwrite_edited = options["overwrite_edited"]
+        self.allow_duplicates = options["allow_duplicates"]
         try:
             super().handle(*fixture_labels, **options)
         except FixtureError as error:
@@ -52,6 +67,7 @@ class Command(loaddata.Command):
             excluded_models=self.excluded_models,
             excluded_apps=self.excluded_apps,
             overwrite_edited=self.overwrite_edited,
+            allow_duplicates=self.allow_duplicates,
         )
         for label in fixture_labels:
             for fixture_file, fixture_dir, fixture_name in self.find_fixtures(label):
@@ -77,15 +93,21 @@ class Command(loaddata.Command):
         try:
             fixture = open_method(fixture_file, mode)
             try:
-                content = fixture.read()
+                if isinstance(fixture, zipfile.ZipFile):
+                    with fixture.open(fixture.namelist()[0]) as member:
+                        content = read_within_limit(member)
+                else:
+                    content = read_within_limit(fixture)
             finally:
                 if fixture_file != loaddata.READ_STDIN:
                     fixture.close()
-            text = content.decode("utf-8") if isinstance(content, bytes) else content
-        except (OSError, EOFError, ValueError) as error:
+        except (OSError, EOFError, ValueError, zipfile.BadZipFile) as error:
             raise CommandError(f"Could not read fixture {source}: {error}") from None
         self.fixture_count += 1
+        text = decode_fixture(content, source)
+        del content  # the text alone from here on: a large fixture is not held twice
         items = parse_fixture(text, ser_fmt, source)
+        del text
         self.fixture_object_count += loader.add(source, items)
         if not items:
             warnings.warn(
@@ -93,6 +115,22 @@ class Command(loaddata.Command):
                 RuntimeWarning,
                 stacklevel=2,
             )
+
+
+def read_within_limit(stream) -> bytes | bytearray | str:
+    """The stream's content, or as soon as it is known to be too large, one byte more than the
+    limit (so a compressed file that unpacks to gigabytes is never unpacked in full)."""
+    most = limit("FIXTURE_MAX_BYTES") + 1
+    plain_file = isinstance(stream, io.BufferedReader)  # its size is known
+    if plain_file and os.fstat(stream.fileno()).st_size < most:
+        return stream.read()
+    content = stream.read(0)  # b"" or "" (standard input may be text)
+    if isinstance(content, str):
+        return stream.read()  # standard input: what was piped in
+    buffer = bytearray()
+    while len(buffer) < most and (chunk := stream.read(min(4 * 1024 * 1024, most))):
+        buffer += chunk
+    return buffer
 
 
 def display_path(path: str) -> str:

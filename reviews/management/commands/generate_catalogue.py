@@ -222,6 +222,8 @@ class Command(BaseCommand):
             batch_size=BATCH,
         )
         credits = self._credits(rng, films, people)
+        for row in credits:
+            row.refresh_derived_fields()  # bulk_create skips save(), which gives each its key
         Credit.objects.bulk_create(credits, batch_size=BATCH)
         today = timezone.localdate()
         windows = [
@@ -236,6 +238,8 @@ class Command(BaseCommand):
             for film in films
             for kind in rng.sample(list(Availability.Kind.values), rng.randint(1, 3))
         ]
+        for row in windows:
+            row.refresh_derived_fields()
         Availability.objects.bulk_create(windows, batch_size=BATCH)
 
         bodies = ["\n\n".join(PARAGRAPH for _ in range(paragraphs)) for paragraphs in (4, 6, 8, 10)]

@@ -53,6 +53,33 @@
     }
   }
   const timer = window.setInterval(autosave, seconds * 1000);
-  // Once the form is being saved, an autosave would only trail behind the saved text.
-  form.addEventListener("submit", () => window.clearInterval(timer));
+  // From the first keystroke: shortly after typing pauses, not only on the timer.
+  let soon = null;
+  form.addEventListener("input", () => {
+    window.clearTimeout(soon);
+    soon = window.setTimeout(autosave, Math.min(seconds, 2) * 1000);
+  });
+  // A hidden or closing tab gets one last autosave that outlives the page (sendBeacon
+  // carries the CSRF token in the body: it cannot set headers).
+  let submitted = false;
+  function autosaveOnLeaving() {
+    if (submitted || !navigator.sendBeacon) return;
+    const data = snapshot();
+    const current = key(data);
+    if (current === last) return;
+    if (formKey) data.append("new_autosave_key", formKey.value);
+    if (csrf) data.append("csrfmiddlewaretoken", csrf.value);
+    if (navigator.sendBeacon(status.dataset.url, data)) last = current;
+  }
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") autosaveOnLeaving();
+  });
+  window.addEventListener("pagehide", autosaveOnLeaving);
+  // Once the form is being saved, an autosave would only trail behind the saved text (and
+  // bring back the autosave of a new review its save has just removed).
+  form.addEventListener("submit", () => {
+    submitted = true;
+    window.clearInterval(timer);
+    window.clearTimeout(soon);
+  });
 })();

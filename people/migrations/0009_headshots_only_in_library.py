@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0006_headshots_into_library"),
+        ("people", "0008_headshots_into_library"),
     ]
 
     operations = [

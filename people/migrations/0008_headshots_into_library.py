@@ -13,7 +13,7 @@ from PIL import Image as PillowImage
 def library_image(Image, storage, name: str, alt_text: str, title: str):
     """The library image for this stored file: found by path, or made from it.
 
-    (The same as in reviews' 0020; copied, since people knows nothing of reviews.)
+    (The same as in reviews' 0023; copied, since people knows nothing of reviews.)
     """
     image = Image.objects.filter(file=name).first()
     if image is not None:
@@ -58,7 +58,7 @@ def out_of_library(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0005_library_images_beside_headshots"),
+        ("people", "0007_library_images_beside_headshots"),
     ]
 
     operations = [

@@ -12,7 +12,7 @@ def headshot_field():
 class Migration(migrations.Migration):
     dependencies = [
         ("library", "0001_media_library"),
-        ("people", "0004_total_order_of_names"),
+        ("people", "0006_reader_text_refuses_control_characters"),
     ]
 
     operations = [
