@@ -29,7 +29,6 @@ from .models import (
     NewReviewAutosave,
     Review,
     ReviewRevision,
-    TaggedReview,
 )
 
 
@@ -70,11 +69,7 @@ def critics_with_review_counts(
 def tags_in_use(now: datetime.datetime | None = None) -> QuerySet[Tag]:
     """Tags on at least one published review, by name, each with `stored_count` (its stored
     tally, scheduled reviews included: pass the page through `with_review_counts`)."""
-    tags = Tag.objects.filter(review_tally__published_reviews__gt=0)
-    hidden = tallies.not_yet_live(now).hidden_tags
-    if hidden:
-        tags = tags.exclude(pk__in=sorted(hidden))
-    return tags.annotate(stored_count=F("review_tally__published_reviews")).order_by("name")
+    return tallies.tags_with_visible_reviews(now).order_by("name")
 
 
 def with_review_counts(tags: Iterable[Tag], now: datetime.datetime | None = None) -> list[Tag]:
@@ -111,12 +106,8 @@ class TaggedReviewsNewestFirst:
         self.now = now or timezone.now()
 
     def __getitem__(self, window: slice) -> list[Review]:
-        ids = list(
-            TaggedReview.objects.filter(tag=self.tag, review_published_at__lte=self.now)
-            .order_by("-review_published_at", "-content_object")
-            .values_list("content_object", flat=True)[window]
-        )
-        return published_in_order(Review.objects.for_listing(), ids)
+        ids = tallies.tagged_review_ids_newest_first(self.tag, self.now)[window]
+        return published_in_order(Review.objects.for_listing(), list(ids))
 
 
 def published_in_order(reviews: QuerySet[Review], ids: list[int]) -> list[Review]:

@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import Count, Min, OuterRef, Subquery, Sum, Value
+from django.db.models import Count, F, Min, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Substr, Upper
 from django.utils import timezone
 from taggit.models import Tag
@@ -346,6 +346,27 @@ def _not_yet_live(now: datetime.datetime) -> NotYetLive:
         films=len(hidden),
         by_facet=by_facet,
         hidden_tags=frozenset(_fully_scheduled_tags(by_tag)),
+    )
+
+
+def tags_with_visible_reviews(now: datetime.datetime | None = None):
+    """Tags on at least one review readers can see, each with `stored_count` (its stored
+    tally, scheduled reviews included: subtract `not_yet_live().by_tag` for what readers see)."""
+    tags = Tag.objects.filter(review_tally__published_reviews__gt=0)
+    hidden = not_yet_live(now).hidden_tags
+    if hidden:
+        tags = tags.exclude(pk__in=sorted(hidden))
+    return tags.annotate(stored_count=F("review_tally__published_reviews"))
+
+
+def tagged_review_ids_newest_first(tag: Tag, now: datetime.datetime):
+    """The ids of a topic's reviews that have gone live by `now`, newest first, from the
+    (tag, goes-live time) index of the taggings, for a caller to slice. A caller still checks
+    each review with `is_published` (a tagging's copy may lag a bulk write)."""
+    return (
+        TaggedReview.objects.filter(tag=tag, review_published_at__lte=now)
+        .order_by("-review_published_at", "-content_object")
+        .values_list("content_object", flat=True)
     )
 
 
