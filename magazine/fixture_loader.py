@@ -41,7 +41,7 @@ from django.core.management.color import no_style
 from django.db import DatabaseError, connections, models, router, transaction
 from django.utils import timezone
 
-from magazine.freshness import content_changed
+from magazine.freshness import invalidate_everything
 from magazine.timestamps import TimestampedModel
 from reviews.models import Film, Review, ReviewRevision, ReviewTransition, TaggedReview
 from reviews.services import revision_create
@@ -727,7 +727,7 @@ class FixtureLoader:
                     # Bulk writes bypass the signals that keep the index pages' stored counts.
                     refresh_all_tallies(self.using)
                     # Bulk writes bypass save(): tell every process its cached pages are stale.
-                    content_changed()
+                    invalidate_everything(self.using)
         except (DatabaseError, ValueError) as error:
             raise FixtureError(
                 [Problem("the fixtures", "while writing", str(error))],

@@ -8,7 +8,6 @@ from django.contrib.postgres.indexes import OpClass
 from django.db import models
 from django.db.models.functions import Upper
 
-from magazine.freshness import ChangesReaderPages
 from magazine.fulltext import NameTrigramIndex
 from magazine.images import CheckedImageField
 from magazine.links import slug_url
@@ -22,7 +21,7 @@ class SlugNaturalKeyManager(models.Manager):
         return self.get(slug=slug)
 
 
-class Person(ChangesReaderPages, TimestampedModel):
+class Person(TimestampedModel):
     name = models.CharField(max_length=200)
     slug = models.SlugField(
         max_length=200,
@@ -70,7 +69,7 @@ class CriticManager(SlugNaturalKeyManager.from_queryset(CriticQuerySet)):
     pass
 
 
-class Critic(ChangesReaderPages, TimestampedModel):
+class Critic(TimestampedModel):
     """A person who writes for the magazine."""
 
     person = models.OneToOneField(

@@ -26,7 +26,7 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from magazine.freshness import ChangesReaderPages, content_changed
+from magazine import freshness
 from magazine.fulltext import (
     SEARCH_CONFIG,
     SQLITE_FULLTEXT_TABLE,
@@ -45,7 +45,7 @@ from people.models import Critic, Person, SlugNaturalKeyManager
 from .where_to_watch import WhereToWatch, where_to_watch
 
 
-class Genre(ChangesReaderPages):
+class Genre(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
 
@@ -93,7 +93,7 @@ class FilmQuerySet(models.QuerySet):
         film_ids = list(self.values_list("pk", flat=True))
         updated = super().update(**kwargs)
         tallies.refresh_tag_times_of_films(film_ids, using=self.db)
-        content_changed()
+        freshness.invalidate({"reviews:list", *(f"film:{pk}" for pk in film_ids)}, self.db)
         return updated
 
     def reviewed(self, now: datetime.datetime | None = None) -> FilmQuerySet:
@@ -128,7 +128,7 @@ class FilmManager(SlugNaturalKeyManager.from_queryset(FilmQuerySet)):
     pass
 
 
-class Film(ChangesReaderPages, TimestampedModel):
+class Film(TimestampedModel):
     class SourceKind(models.TextChoices):
         NOVEL = "novel", "Novel"
         SHORT_STORY = "short_story", "Short story"
@@ -328,7 +328,7 @@ class CreditManager(models.Manager):
         )
 
 
-class Credit(ChangesReaderPages):
+class Credit(models.Model):
     class Role(models.TextChoices):
         DIRECTOR = "director", "Director"
         WRITER = "writer", "Writer"
@@ -384,7 +384,7 @@ class AvailabilityManager(models.Manager):
         )
 
 
-class Availability(ChangesReaderPages):
+class Availability(models.Model):
     """A window in which readers in one region can see a film in one way."""
 
     class Kind(models.TextChoices):
@@ -685,7 +685,7 @@ class TaggedReviewManager(models.Manager):
         return self.get(content_object__slug=review_slug, tag__name=tag_name)
 
 
-class TaggedReview(ChangesReaderPages, TaggedItemBase):
+class TaggedReview(TaggedItemBase):
     """A tag on a review. A real foreign key, so fixtures can name the review by slug."""
 
     content_object = models.ForeignKey(
@@ -727,7 +727,7 @@ def validate_half_step(value: Decimal) -> None:
         raise ValidationError("Ratings go in half stars: 3, 3.5, 4 …")
 
 
-class Review(ChangesReaderPages, TimestampedModel):
+class Review(TimestampedModel):
     class Kind(models.TextChoices):
         REVIEW = "review", "Review"
         RETROSPECTIVE = "retrospective", "Retrospective"
@@ -1137,7 +1137,7 @@ class ReviewTransition(models.Model):
         return f"{self.review}: {self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
-class Correction(ChangesReaderPages):
+class Correction(models.Model):
     """A public note on a published review (“Updated 22 Dec: …”). Corrections are kept."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="corrections")
@@ -1156,10 +1156,6 @@ class Correction(ChangesReaderPages):
     def __str__(self) -> str:
         return f"Correction to {self.review} ({self.published_on})"
 
-    def clean(self) -> None:
-        if self.review_id is not None and self.review.first_published_at is None:
-            raise ValidationError("Only a review that has been published can carry a correction.")
-
     def save(self, *args, **kwargs) -> None:
         # Readers have seen it: a correction is kept as written, whichever way it is changed.
         if not self._state.adding:
@@ -1168,3 +1164,7 @@ class Correction(ChangesReaderPages):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("A correction is kept as written; add a new one instead.")
+
+    def clean(self) -> None:
+        if self.review_id is not None and self.review.first_published_at is None:
+            raise ValidationError("Only a review that has been published can carry a correction.")

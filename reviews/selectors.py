@@ -7,16 +7,14 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import caches
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from taggit.models import Tag
 
-from magazine.freshness import current_generation, kept_until
+from magazine import freshness
 from magazine.fulltext import search_terms
 from people.models import Critic, Person
 
@@ -32,18 +30,18 @@ from .models import (
 )
 
 
-def next_publish_at_in(generation: str, now: datetime.datetime) -> datetime.datetime | None:
-    """When the next scheduled review goes live, looked up once per content generation.
-
-    The schedule only changes when content does (which replaces the generation), so this is
-    kept under the generation, and looked up again once the time it names has passed.
-    """
+def next_goes_live_at(now: datetime.datetime) -> datetime.datetime | None:
+    """When the next scheduled or held review goes live: the moment no cached page may
+    outlive. Kept (magazine.freshness) until a review or film changes, or that moment comes."""
 
     def lookup():
-        next_publish = Review.objects.next_publish_at(now)
-        return next_publish, next_publish
+        next_live = Review.objects.next_publish_at(now)
+        return next_live, next_live
 
-    return kept_until("schedule:next-publish", generation, now, lookup)
+    with freshness.apart():  # when a page expires, not what it shows
+        return freshness.cached(
+            "schedule:next-goes-live", lookup, tags=("reviews:list", "films:list"), now=now
+        )
 
 
 def critics_with_review_counts(
@@ -217,26 +215,25 @@ def names_matching(terms: list[str], limit: int = 8) -> NamesFound:
     the search page.
 
     Three `icontains` scans (trigram indexes on PostgreSQL, none on SQLite): ~8 ms at
-    100,000 reviews, as much as the review search itself. Names change only when content
-    does, so the panel is cached under the content generation (exactly as fresh as every
-    other cached part) for `FRAGMENT_CACHE_SECONDS`; the reviews found are never cached.
+    100,000 reviews, as much as the review search itself. So the panel is cached with the
+    tags of every film, critic and person list (`magazine.freshness`) for
+    `FRAGMENT_CACHE_SECONDS`; the reviews found are never cached.
     """
     if not terms:
         return NamesFound([], [], [])
-    seconds = settings.MAGAZINE_FRAGMENT_CACHE_SECONDS
     digest = hashlib.sha256("\x1f".join(terms).encode()).hexdigest()[:32]
-    key = f"search:names:{current_generation()}:{limit}:{digest}"
-    cache = caches["default"]
-    found = cache.get(key) if seconds > 0 else None
-    if found is None:
+
+    def lookup():
         found = NamesFound(
             films=list(Film.objects.search(" ".join(terms))[:limit]),
             critics=list(critics_search(terms)[:limit]),
             people=list(people_search(terms)[:limit]),
         )
-        if seconds > 0:
-            cache.set(key, found, seconds)
-    return found
+        return found, None
+
+    return freshness.cached(
+        f"search:names:{limit}:{digest}", lookup, tags=("films:list", "critics:list", "people:list")
+    )
 
 
 def reviews_visible_to(user: AbstractBaseUser) -> QuerySet[Review]:

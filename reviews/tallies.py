@@ -36,7 +36,7 @@ from django.db.models.functions import Coalesce, Substr, Upper
 from django.utils import timezone
 from taggit.models import Tag
 
-from magazine.freshness import current_generation, kept_until
+from magazine import freshness
 from people.models import Critic
 
 from .models import CriticTally, Film, FilmFacet, Review, TaggedReview, TagTally
@@ -309,15 +309,17 @@ class NotYetLive:
 
 
 def not_yet_live(now: datetime.datetime | None = None) -> NotYetLive:
-    """The scheduled reviews, looked up once per content generation and again once the next
-    of them has gone live (the schedule only changes when content does)."""
+    """The scheduled and held reviews, kept (magazine.freshness) until a review or a film
+    changes or the next of them goes live."""
     now = now or timezone.now()
 
     def lookup():
         found = _not_yet_live(now)
         return found, found.until
 
-    return kept_until("tallies:not-yet-live", current_generation(), now, lookup)
+    return freshness.cached(
+        "tallies:not-yet-live", lookup, tags=("reviews:list", "films:list"), now=now
+    )
 
 
 def _not_yet_live(now: datetime.datetime) -> NotYetLive:

@@ -248,8 +248,15 @@ MAGAZINE_PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # readers see replaces them at once; dated parts also expire at midnight and the next scheduled
 # publish (reviews/review_page.py).
 MAGAZINE_FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "3600"))
-# How long a CDN may serve a reader page without asking us (s-maxage); 0: it revalidates.
+# How long a CDN may serve a reader page without asking us (s-maxage, capped by the page's
+# own expiry); 0: it revalidates. Safe to raise when MAGAZINE_CDN_PURGE_URL is set.
 MAGAZINE_CDN_MAX_AGE = int(os.environ.get("CDN_MAX_AGE", "0"))
+# The header reader pages carry their cache tags in (magazine/cdn.py): xkey (Varnish),
+# Surrogate-Key (Fastly), Cache-Tag (Cloudflare); empty: none.
+MAGAZINE_CDN_TAG_HEADER = os.environ.get("CDN_TAG_HEADER", "xkey")
+# Where invalidated tags are sent (a PURGE with an xkey-purge header); empty: no CDN to tell.
+MAGAZINE_CDN_PURGE_URL = os.environ.get("CDN_PURGE_URL", "")
+MAGAZINE_CDN_PURGE_TIMEOUT = float(os.environ.get("CDN_PURGE_TIMEOUT", "2"))
 # The benchmark's baseline pages (bench/run.py) exist only when this is on.
 MAGAZINE_BENCH = env_bool("MAGAZINE_BENCH", False)
 
