@@ -208,6 +208,7 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 # Without it pages stay in each process's memory and the generation in a file cache, which
 # the workers of one machine share (several app servers need Redis).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+PRODUCTION_REDIS_OPTIONS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.5}
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -215,7 +216,7 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "magazine"),
             "TIMEOUT": 300,
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+            "OPTIONS": PRODUCTION_REDIS_OPTIONS,
         }
     }
 else:
