@@ -202,11 +202,12 @@ MAGAZINE_UPLOAD_MAX_BYTES = int(os.environ.get("MAGAZINE_UPLOAD_MAX_BYTES", 15 *
 MAGAZINE_UPLOAD_MAX_PIXELS = int(os.environ.get("MAGAZINE_UPLOAD_MAX_PIXELS", 40_000_000))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
-# Caches. Reader pages live in `default`; the content generation that makes them stale lives
-# in a cache every process shares (magazine/freshness.py). With REDIS_URL both are Redis, and
-# a Redis outage never takes the site down: the tolerant backend serves uncached and logs it.
-# Without it pages stay in each process's memory and the generation in a file cache, which
-# the workers of one machine share (several app servers need Redis).
+# Caches. Reader pages and their parts live in `default`; whether an entry is still fresh is
+# decided by the versions of its tags, kept in the database (magazine/freshness.py), so no
+# cache fault or eviction can serve a stale page. With REDIS_URL the cache is Redis (a Redis
+# outage never takes the site down: the tolerant backend serves uncached and logs it).
+# Without it the cache is files in SHARED_CACHE_DIR, shared by every worker of the machine
+# and sized for a whole catalogue (several app servers need Redis).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 PRODUCTION_REDIS_OPTIONS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.5}
 if REDIS_URL:
@@ -222,12 +223,10 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 2000},
-        },
-        "shared": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "magazine.cache.SharedFileCache",
             "LOCATION": os.environ.get("SHARED_CACHE_DIR", str(BASE_DIR / "var" / "shared-cache")),
+            "TIMEOUT": 300,
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("SHARED_CACHE_ENTRIES", "300000"))},
         },
     }
 # How long a reader is asked to wait when the database is unavailable (Retry-After, seconds).

@@ -12,13 +12,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if REDIS_URL:  # noqa: F405 - the Redis pass of .ci/run; keys kept apart from other runs
     CACHES["default"]["KEY_PREFIX"] = f"magazine-test-{os.getpid()}"  # noqa: F405
 else:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-        "shared": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "shared",
-        },
-    }
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 MEDIA_ROOT = tempfile.mkdtemp(prefix="magazine-test-media-")
 STATIC_ROOT = tempfile.mkdtemp(prefix="magazine-test-static-")  # WhiteNoise wants it to exist
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
