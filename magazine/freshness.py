@@ -144,15 +144,14 @@ def invalidate(tags: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> None:
     tags = sorted(set(tags))
     if not tags:
         return
-    with transaction.atomic(using=using), connections[using].cursor() as cursor:
-        cursor.execute(f"UPDATE {TABLE} SET version = version + 1 WHERE name = %s", [CLOCK])
-        if cursor.rowcount == 0:  # a flushed database: start the clock again above zero
-            cursor.execute(
-                f"INSERT INTO {TABLE} (name, version) VALUES (%s, 1) ON CONFLICT (name) "
-                "DO UPDATE SET version = " + TABLE + ".version + 1",
-                [CLOCK],
-            )
-        cursor.execute(f"SELECT version FROM {TABLE} WHERE name = %s", [CLOCK])
+    # Two statements, no savepoint of its own: inside the writer's transaction they commit or
+    # roll back with it; outside one, the upsert commits after the clock moved (still in order).
+    with transaction.atomic(using=using, savepoint=False), connections[using].cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {TABLE} (name, version) VALUES (%s, 1) ON CONFLICT (name) "
+            f"DO UPDATE SET version = {TABLE}.version + 1 RETURNING version",
+            [CLOCK],
+        )
         version = cursor.fetchone()[0]
         rows = ", ".join(["(%s, %s)"] * len(tags))
         cursor.execute(
