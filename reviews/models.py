@@ -76,6 +76,10 @@ class FilmQuerySet(models.QuerySet):
             tally_first_publish_at__lte=now,
         )
 
+    def under_embargo(self, now: datetime.datetime) -> FilmQuerySet:
+        """The ids of films whose review embargo has not lifted yet (a few; indexed)."""
+        return self.filter(review_embargo_until__gt=now).values("pk")
+
     def reviewed_but_not_yet_visible(self, now: datetime.datetime) -> FilmQuerySet:
         """Films whose every published review is still scheduled or held by the embargo."""
         return self.filter(
@@ -217,6 +221,8 @@ class Film(TimestampedModel):
             models.Index(fields=["title", "year"], name="film_title_year"),
             models.Index(fields=["year", "title"], name="film_year_title"),
             models.Index(fields=["tally_first_publish_at"], name="film_reviewed_since"),
+            # The few films under embargo, for the visibility rule (Review.objects.published()).
+            models.Index(fields=["review_embargo_until"], name="film_embargo_until"),
         ]
 
     def __str__(self) -> str:
@@ -469,20 +475,23 @@ class ReviewQuerySet(models.QuerySet):
         This is the only definition of public visibility; every public surface uses it.
         """
         now = now or timezone.now()
-        return self.filter(
-            Q(film__review_embargo_until__isnull=True) | Q(film__review_embargo_until__lte=now),
-            state=Review.State.PUBLISHED,
-            publish_at__lte=now,
+        return self.filter(state=Review.State.PUBLISHED, publish_at__lte=now).exclude(
+            film__in=Film.objects.under_embargo(now)
         )
 
     def scheduled(self, now: datetime.datetime | None = None) -> ReviewQuerySet:
         """Published reviews readers cannot see yet: their publish time is still ahead, or
         their film's embargo holds them (they go live at `goes_live_at`, with no write)."""
         now = now or timezone.now()
+        published = Review.State.PUBLISHED
+        under_embargo = Film.objects.under_embargo(now)
+        # Each side of the OR whole, so the database reads two index ranges (SQLite: a
+        # MULTI-INDEX OR of (state, publish_at) and (film, state, publish_at) for the few
+        # films under embargo): 0.25 ms at 2,000 reviews; with the state outside the OR, or
+        # the embargo read through a join, it scanned every published review (13-14 ms).
         return self.filter(
-            Q(publish_at__gt=now) | Q(film__review_embargo_until__gt=now),
-            state=Review.State.PUBLISHED,
-            publish_at__isnull=False,
+            Q(state=published, publish_at__gt=now)
+            | Q(state=published, publish_at__isnull=False, film__in=under_embargo)
         )
 
     def published_or_scheduled(self) -> ReviewQuerySet:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, F, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from taggit.models import Tag
@@ -48,18 +48,17 @@ def critics_with_review_counts(
     now: datetime.datetime | None = None, *, active_only: bool = True
 ) -> QuerySet[Critic]:
     """(Active) critics with `review_count`, the number of their published reviews: the stored
-    tally less the critic's reviews still scheduled (a short range of an index), so the
-    critics' index never counts every review."""
-    now = now or timezone.now()
-    scheduled = Review.objects.scheduled(now).filter(critic=OuterRef("pk")).order_by()
-    count = scheduled.values("critic").annotate(n=Count("pk")).values("n")
+    tally less the critic's reviews still scheduled or held (`tallies.not_yet_live()`, the
+    few of them, kept), so the critics' index never counts every review."""
+    not_yet = tallies.not_yet_live(now).by_critic
+    held = Case(
+        *(When(pk=pk, then=Value(n)) for pk, n in sorted(not_yet.items())),
+        default=Value(0),
+    )
     critics = Critic.objects.active() if active_only else Critic.objects.all()
     return (
         critics.select_related("person")
-        .annotate(
-            review_count=Coalesce(F("review_tally__published_reviews"), 0)
-            - Coalesce(Subquery(count), 0)
-        )
+        .annotate(review_count=Coalesce(F("review_tally__published_reviews"), 0) - held)
         .order_by("byline")
     )
 
