@@ -38,16 +38,20 @@ def main() -> None:
     import django
 
     from bench.pages import FLOOR_PATH, PAGES
-    from bench.probe import samples
+    from bench.probe import samples, staff_client
 
     django.setup()
     from django.core.handlers.wsgi import WSGIHandler
 
     application = WSGIHandler()
     path = args.page
+    staff = path.startswith("/admin/")
     if not path.startswith("/"):
         page = next(page for page in PAGES if page.name == args.page)
         path = page.path.format(**samples())
+        staff = page.staff
+    # Admin pages are measured with a superuser's session, as bench/run.py does.
+    cookie = f"sessionid={staff_client().cookies['sessionid'].value}" if staff else ""
 
     def request(target: str) -> bytes:
         route, _, query = target.partition("?")
@@ -59,6 +63,7 @@ def main() -> None:
             "SERVER_PORT": "8120",
             "HTTP_HOST": "127.0.0.1",
             "wsgi.url_scheme": "http",
+            **({"HTTP_COOKIE": cookie} if cookie and target != FLOOR_PATH else {}),
             "wsgi.input": io.BytesIO(),
             "wsgi.errors": sys.stderr,
         }

@@ -20,10 +20,16 @@ from magazine.zones import describe_moment, desk_time_zone, moment_from_clock, t
 
 from . import selectors, services, workflow
 from .diffs import snapshot_diff
+from .film_desk_admin import (
+    FilmDeskCreditInline,
+    FilmDeskMixin,
+    GenreCreateInPlaceMixin,
+    ReviewBulkActionsMixin,
+)
+from .list_filters import ReviewStateFilter, critic_filter_for
 from .models import (
     Availability,
     Correction,
-    Credit,
     Film,
     Genre,
     NewReviewAutosave,
@@ -35,17 +41,10 @@ from .views import render_review_preview
 
 
 @admin.register(Genre)
-class GenreAdmin(admin.ModelAdmin):
+class GenreAdmin(GenreCreateInPlaceMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-
-
-class CreditInline(admin.TabularInline):
-    model = Credit
-    extra = 1
-    autocomplete_fields = ["person"]
-    fields = ["person", "role", "character", "billing_order"]
 
 
 class AvailabilityInline(admin.TabularInline):
@@ -142,17 +141,17 @@ class FilmAdminForm(forms.ModelForm):
 
 
 @admin.register(Film)
-class FilmAdmin(admin.ModelAdmin):
+class FilmAdmin(FilmDeskMixin, admin.ModelAdmin):
     form = FilmAdminForm
+    change_list_template = "admin/reviews/film/change_list.html"
     list_display = ["title", "year", "release_date", "runtime_minutes", "embargo", "updated_at"]
     list_filter = ["genres", "year"]
     search_fields = ["title", "slug", "source_title", "source_author"]
     prepopulated_fields = {"slug": ["title", "year"]}
-    filter_horizontal = ["genres"]
-    inlines = [CreditInline, AvailabilityInline]
+    inlines = [FilmDeskCreditInline, AvailabilityInline]
 
     class Media:
-        css = {"all": ["reviews/admin/film.css"]}
+        css = {"all": ["reviews/admin/film.css", "reviews/admin/film_desk.css"]}
 
     readonly_fields = ["embargo_lifts"]
     fieldsets = [
@@ -257,12 +256,12 @@ class CorrectionInline(admin.TabularInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ReviewBulkActionsMixin, admin.ModelAdmin):
     form = ReviewAdminForm
     change_form_template = "admin/reviews/review/change_form.html"
     change_list_template = "admin/reviews/review/change_list.html"
     list_display = ["headline", "film", "critic", "kind", "status", "publish_time", "updated_at"]
-    list_filter = ["state", "kind", "critic", "publish_at"]
+    list_filter = [ReviewStateFilter, "kind", "critic", "publish_at"]
     list_select_related = ["film", "critic"]
     search_fields = ["headline", "slug", "standfirst", "film__title", "critic__byline"]
     prepopulated_fields = {"slug": ["headline"]}
@@ -380,6 +379,11 @@ class ReviewAdmin(admin.ModelAdmin):
             tags=form.cleaned_data.get("tags"),
             new_autosave_key=None if change else request.POST.get("new_autosave_key"),
         )
+        if not change:
+            services.assignment_link_review(review=obj)
+
+    def get_list_filter(self, request: HttpRequest):
+        return critic_filter_for(request.user, super().get_list_filter(request))
 
     # A review not saved yet is autosaved too, per open form (NewReviewAutosave).
     def _new_autosave_key(self, request: HttpRequest) -> tuple[str, NewReviewAutosave | None]:

@@ -494,6 +494,11 @@ class ReviewQuerySet(models.QuerySet):
             | Q(state=published, publish_at__isnull=False, film__in=under_embargo)
         )
 
+    def held_by_embargo(self, now: datetime.datetime | None = None) -> ReviewQuerySet:
+        """Scheduled reviews whose publish time has come or comes before their film's embargo
+        lifts: they go live at the lift (the desk marks them "held by embargo")."""
+        return self.scheduled(now).filter(publish_at__lt=F("film__review_embargo_until"))
+
     def published_or_scheduled(self) -> ReviewQuerySet:
         """Reviews that are public now or will be at their moment with no editorial move:
         `published()` and `scheduled()` together, at any moment (what stored counts count)."""
@@ -1177,3 +1182,59 @@ class Correction(models.Model):
     def clean(self) -> None:
         if self.review_id is not None and self.review.first_published_at is None:
             raise ValidationError("Only a review that has been published can carry a correction.")
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def open(self) -> AssignmentQuerySet:
+        """Assignments whose review is not yet handed in: none started, or still a draft."""
+        return self.filter(Q(review__isnull=True) | Q(review__state=Review.State.DRAFT))
+
+    def overdue(self, today: datetime.date | None = None) -> AssignmentQuerySet:
+        return self.open().filter(due_on__lt=today or timezone.localdate())
+
+    def for_critic_user(self, user) -> AssignmentQuerySet:
+        return self.filter(critic__user=user)
+
+
+class Assignment(models.Model):
+    """An editor's request that a critic review a film by a date."""
+
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="assignments")
+    critic = models.ForeignKey(Critic, on_delete=models.CASCADE, related_name="assignments")
+    due_on = models.DateField("due", help_text="The day the editors expect the review submitted.")
+    note = models.TextField(
+        blank=True, help_text="What the editor wants: length, angle, screening details."
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    review = models.OneToOneField(
+        Review,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assignment",
+        help_text="The review written for it; linked when the critic starts it.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["due_on"], name="assignment_due")]
+
+    def __str__(self) -> str:
+        return f"{self.film} for {self.critic} by {self.due_on:%d %b %Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.review_id is None or self.review.state == Review.State.DRAFT
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        return self.is_open and self.due_on < (today or timezone.localdate())

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from taggit.models import Tag
@@ -20,6 +20,7 @@ from people.models import Critic, Person
 
 from . import tallies, workflow
 from .models import (
+    Assignment,
     Credit,
     Film,
     FilmFacet,
@@ -27,6 +28,7 @@ from .models import (
     NewReviewAutosave,
     Review,
     ReviewRevision,
+    ReviewTransition,
 )
 
 
@@ -248,18 +250,58 @@ class Desk:
     scheduled: QuerySet[Review]
     my_drafts: QuerySet[Review]
     recently_published: QuerySet[Review]
+    assigned_to_me: QuerySet[Assignment]
+    sent_back_to_me: QuerySet[Review]
+    unpublished: QuerySet[Review]
+    # Every open assignment, overdue first: only editors see them (None for writers).
+    open_assignments: QuerySet[Assignment] | None
+
+
+def sent_back(reviews: QuerySet[Review]) -> QuerySet[Review]:
+    """Drafts whose latest workflow move was an editor's request for changes, each with that
+    request's `sent_back_comment` and `sent_back_at`."""
+    latest = ReviewTransition.objects.filter(review=OuterRef("pk")).order_by("-created_at", "-pk")
+    return (
+        reviews.filter(state=Review.State.DRAFT)
+        .annotate(
+            last_move=Subquery(latest.values("name")[:1]),
+            sent_back_comment=Subquery(latest.values("comment")[:1]),
+            sent_back_at=Subquery(latest.values("created_at")[:1]),
+        )
+        .filter(last_move="request_changes")
+    )
+
+
+def sent_back_request(review: Review) -> ReviewTransition | None:
+    """The editor's request for changes this draft is waiting on, if that was its last move."""
+    if review.state != Review.State.DRAFT:
+        return None
+    latest = review.transitions.select_related("user").order_by("-created_at", "-pk").first()
+    return latest if latest is not None and latest.name == "request_changes" else None
 
 
 def desk_for(user: AbstractBaseUser, now: datetime.datetime | None = None) -> Desk:
     """The editors' overview, limited to what this user may see."""
     now = now or timezone.now()
     reviews = reviews_visible_to(user).for_listing()
+    mine = Assignment.objects.for_critic_user(user).open().select_related("film", "review")
+    editor = workflow.may_handle_any_review(user)
     return Desk(
         waiting_for_review=reviews.in_review().order_by("updated_at"),
         approved=reviews.approved().order_by("updated_at"),
         scheduled=reviews.scheduled(now).order_by("publish_at"),
         my_drafts=reviews.drafts_of(user).order_by("-updated_at"),
         recently_published=reviews.published(now).latest_first()[:10],
+        assigned_to_me=mine.order_by("due_on", "pk"),
+        sent_back_to_me=sent_back(reviews.owned_by(user)).order_by("-sent_back_at"),
+        unpublished=reviews.filter(state=Review.State.UNPUBLISHED).order_by("-updated_at")[:20],
+        open_assignments=(
+            Assignment.objects.open()
+            .select_related("film", "critic", "review")
+            .order_by("due_on", "pk")
+            if editor
+            else None
+        ),
     )
 
 

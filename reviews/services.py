@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -12,9 +13,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from magazine.slugs import unique_slug
+from people.models import Critic, Person
+
 from . import workflow
 from .models import (
     REVIEW_BODY_MAX_CHARS,
+    Assignment,
+    Credit,
+    Film,
+    Genre,
     NewReviewAutosave,
     Review,
     ReviewRevision,
@@ -329,3 +337,113 @@ def review_unpublish(*, review: Review, user: User, comment: str = "") -> Review
 
 def review_return_to_draft(*, review: Review, user: User, comment: str = "") -> ReviewTransition:
     return review_transition(review=review, user=user, name="return_to_draft", comment=comment)
+
+
+# The film desk: films added in place, assignments, and bulk changes from the review list.
+
+
+@transaction.atomic
+def genre_create(*, name: str) -> Genre:
+    """A new genre (or the one that has this name already, whatever its case)."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": "Type the genre's name."})
+    existing = Genre.objects.filter(name__iexact=name).first()
+    if existing is not None:
+        return existing
+    genre = Genre(name=name, slug=unique_slug(Genre.objects.all(), name, max_length=100))
+    genre.full_clean()
+    genre.save()
+    return genre
+
+
+@transaction.atomic
+def film_create_bare(*, film: Film, director: Person | None) -> Film:
+    """Saves a film with only what a writer knows (title, year, and its director, if given),
+    with a slug made from them; editors complete it."""
+    film.slug = unique_slug(Film.objects.all(), f"{film.title} {film.year}")
+    film.full_clean()
+    film.save()
+    if director is not None:
+        credit = Credit(film=film, person=director, role=Credit.Role.DIRECTOR, billing_order=1)
+        credit.full_clean()
+        credit.save()
+    return film
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    film: Film,
+    critic: Critic,
+    due_on: datetime.date,
+    note: str = "",
+    assigned_by: User | None = None,
+) -> Assignment:
+    assignment = Assignment(
+        film=film,
+        critic=critic,
+        due_on=due_on,
+        note=note,
+        assigned_by=assigned_by if assigned_by and assigned_by.is_authenticated else None,
+    )
+    assignment.full_clean()
+    assignment.save()
+    return assignment
+
+
+def assignment_link_review(*, review: Review) -> Assignment | None:
+    """Links a new review to its critic's open, unstarted assignment of the same film (the
+    earliest due), so a review started from an assignment, or any other way, counts for it."""
+    assignment = (
+        Assignment.objects.select_for_update()
+        .filter(film_id=review.film_id, critic_id=review.critic_id, review__isnull=True)
+        .order_by("due_on", "pk")
+        .first()
+    )
+    if assignment is not None:
+        assignment.review = review
+        assignment.save(update_fields=["review"])
+    return assignment
+
+
+def _editable_reviews(reviews: Iterable[Review], user: User) -> list[Review]:
+    refused = [review for review in reviews if not workflow.can_edit(user, review)]
+    if refused:
+        names = ", ".join(f"“{review}”" for review in refused)
+        raise PermissionDenied(f"You may not change {names}.")
+    return list(reviews)
+
+
+@transaction.atomic
+def reviews_add_tag(*, reviews: Iterable[Review], tag: str, user: User) -> int:
+    """Adds one tag to each review (a no-op where it is there already); returns how many."""
+    tag = " ".join((tag or "").split())
+    if not tag:
+        raise ValidationError("Type the tag to add.")
+    reviews = _editable_reviews(reviews, user)
+    for review in reviews:
+        review.tags.add(tag)
+    return len(reviews)
+
+
+@transaction.atomic
+def reviews_remove_tag(*, reviews: Iterable[Review], tag: str, user: User) -> int:
+    """Removes the tag (matched whatever its case) from each review; returns how many had it."""
+    reviews = _editable_reviews(reviews, user)
+    removed = 0
+    for review in reviews:
+        matching = [t for t in review.tags.all() if t.name.casefold() == tag.strip().casefold()]
+        if matching:
+            review.tags.remove(*matching)
+            removed += 1
+    return removed
+
+
+@transaction.atomic
+def reviews_unpublish(*, reviews: Iterable[Review], user: User, comment: str = "") -> int:
+    """Unpublishes (or cancels the schedule of) every review, or none if any may not be."""
+    reviews = list(reviews)
+    for review in reviews:
+        review_transition(review=review, user=user, name="unpublish", comment=comment)
+    return len(reviews)

@@ -50,6 +50,7 @@ def roles(db):
     """
     migration = importlib.import_module("reviews.migrations.0005_workflow_roles")
     migration.create_roles(apps)
+    importlib.import_module("reviews.migrations.0016_film_desk_roles").add_permissions(apps)
 
 
 @pytest.fixture

@@ -8,7 +8,15 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from people.models import Critic, Person
-from reviews.models import Availability, Correction, Credit, Film, Genre, Review
+from reviews.models import (
+    Assignment,
+    Availability,
+    Correction,
+    Credit,
+    Film,
+    Genre,
+    Review,
+)
 
 # Long enough for the production password validators; browser tests type it in.
 PASSWORD = "correct horse battery staple"
@@ -262,3 +270,13 @@ HIDDEN_STATES = {
         "publish_at": datetime.datetime(2099, 1, 1, tzinfo=datetime.UTC),
     },
 }
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Assignment
+
+    film = factory.SubFactory(FilmFactory)
+    critic = factory.SubFactory(CriticFactory)
+    due_on = datetime.date(2024, 3, 1)
+    note = "About 800 words."

@@ -233,6 +233,8 @@ else:
 MAGAZINE_RETRY_AFTER = int(os.environ.get("MAGAZINE_RETRY_AFTER", "30"))
 
 TAGGIT_CASE_INSENSITIVE = True
+# The review form shows tags as typed: no quotes around names with spaces, no re-sorting.
+TAGGIT_STRING_FROM_TAGS = "reviews.tag_strings.tags_as_typed"
 
 # The magazine's own settings.
 MAGAZINE_NAME = os.environ.get("MAGAZINE_NAME", "Frame Rate")

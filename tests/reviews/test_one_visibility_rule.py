@@ -23,14 +23,21 @@ VISIBILITY_FIELDS = re.compile(
 )
 QUERY_CALLS = {"filter", "exclude", "get", "Q", "get_or_create", "update_or_create", "Exists"}
 
-# Where the rule and its derived data live: (file, classes in it, or None for the whole file).
+# Where the rule and its derived data live, and the editors' side, which filters by editorial
+# state on purpose (the desk's lists, the workflow, assignments, the release calendar) and
+# never decides what readers see: file -> the classes or functions allowed in it (None: all).
 HOMES = {
-    "reviews/models.py": {"ReviewQuerySet", "FilmQuerySet"},
+    "reviews/models.py": {"ReviewQuerySet", "FilmQuerySet", "AssignmentQuerySet"},
     "reviews/tallies.py": None,
+    "reviews/selectors.py": {"sent_back", "desk_for"},
+    "reviews/list_filters.py": {"ReviewStateFilter"},  # the admin list's editorial states
 }
-# Editors' side, not readers': these filter by editorial state on purpose (the desk's lists,
-# the workflow, the import's own bookkeeping) and never decide what readers see.
-EDITORIAL = {"reviews/workflow.py", "reviews/services.py", "reviews/admin.py"}
+EDITORIAL = {
+    "reviews/workflow.py",
+    "reviews/services.py",
+    "reviews/admin.py",
+    "reviews/calendar.py",
+}
 
 
 def visibility_filters(source: str, allowed_classes: set[str] | None = None) -> list[str]:
@@ -39,7 +46,9 @@ def visibility_filters(source: str, allowed_classes: set[str] | None = None) -> 
     found: list[str] = []
 
     def visit(node: ast.AST, inside: str | None) -> None:
-        if isinstance(node, ast.ClassDef):
+        if isinstance(node, ast.ClassDef | ast.FunctionDef) and (
+            inside is None or allowed_classes is None or inside not in allowed_classes
+        ):
             inside = node.name
         if isinstance(node, ast.Call):
             func = node.func

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reviews', '0014_search_vector_kept_in_row'),
+        ('reviews', '0016_film_desk_roles'),
     ]
 
     operations = [

@@ -1,0 +1,100 @@
+"""The calendar, the desk and the change lists at 1280 and 768 px: nothing runs off the page
+and no headline wraps one word per line. Screenshots go to $SCREENSHOT_DIR when it is set."""
+
+import datetime
+import os
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from reviews.models import Availability, Review
+from tests.factories import AssignmentFactory, AvailabilityFactory, FilmFactory, ReviewFactory
+
+from .test_film_desk_story import Counter, log_in
+
+PAGES = {
+    "calendar-week": "/admin/reviews/film/calendar/?date={in_two_days}",
+    "calendar-month": "/admin/reviews/film/calendar/?view=month&date={in_two_days}",
+    "desk": "/admin/reviews/review/desk/",
+    "review-list": "/admin/reviews/review/",
+    "film-list": "/admin/reviews/film/",
+}
+
+
+@pytest.fixture
+def desk_world(editor):
+    today = timezone.localdate()
+    now = timezone.now()
+    titles = ["All of Us Strangers", "The Zone of Interest", "Poor Things", "Past Lives", "Maestro"]
+    films = [FilmFactory(title=title, year=2023) for title in titles]
+    for day, film in enumerate(films):
+        AvailabilityFactory(
+            film=film,
+            kind=Availability.Kind.THEATRICAL,
+            provider="",
+            starts_on=today + datetime.timedelta(days=day + 1),
+        )
+    AvailabilityFactory(
+        film=films[3], provider="Paramount+", starts_on=today + datetime.timedelta(days=2)
+    )
+    films[1].review_embargo_until = now + datetime.timedelta(days=1)
+    films[1].review_embargo_timezone = "America/Los_Angeles"
+    films[1].save()
+    AssignmentFactory(
+        film=films[0],
+        critic=editor.critic,
+        due_on=today - datetime.timedelta(days=1),
+        note="800 words; screening Tuesday.",
+    )
+    AssignmentFactory(film=films[2], due_on=today + datetime.timedelta(days=3))
+    ReviewFactory(
+        film=films[2],
+        headline="A Frankenstein fable told with gleeful, grotesque invention",
+        state=Review.State.PUBLISHED,
+        publish_at=now + datetime.timedelta(days=2),
+    )
+    ReviewFactory(
+        film=films[0],
+        critic=editor.critic,
+        headline="Grief, in a London tower block at night",
+        state=Review.State.IN_REVIEW,
+    )
+    for n in range(6):
+        ReviewFactory(
+            film=films[n % 4],
+            headline=f"A long headline about cinema and memory, number {n}",
+            published=True,
+        )
+    ReviewFactory(
+        film=films[3], state=Review.State.UNPUBLISHED, headline="Taken down for a correction"
+    )
+    return films
+
+
+@pytest.mark.parametrize("width", [1280, 768])
+def test_desk_pages_fit_the_screen(open_page, desk_world, width):
+    page = open_page()
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(Counter(), page, "editor")
+    folder = os.environ.get("SCREENSHOT_DIR")
+    for name, url in PAGES.items():
+        page.goto(url.format(in_two_days=timezone.localdate() + datetime.timedelta(days=2)))
+        expect(page.locator("#content")).to_be_visible()
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        wide = page.evaluate(
+            "() => [...document.querySelectorAll('body *')].filter(e => "
+            "e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 5)"
+            ".map(e => e.tagName + '#' + e.id + '.' + e.className)"
+        )
+        assert overflow <= 0, f"{name} at {width}px runs {overflow}px off the page: {wide}"
+        if name == "review-list":
+            # Headlines keep whole lines of words: the column is wide enough for three words.
+            widths = page.eval_on_selector_all(
+                "#result_list .field-headline, #result_list th.field-headline",
+                "cells => cells.map(c => c.getBoundingClientRect().width)",
+            )
+            assert widths and min(widths) >= 150, widths
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+            page.screenshot(path=f"{folder}/{name}-{width}.png", full_page=True)
