@@ -24,10 +24,11 @@ $(VENV)/.installed: uv.lock pyproject.toml | $(UV)
 	$(UV) sync --locked --python $(PYTHON)
 	@touch $@
 
-# axe-core, which the browser tests inject into pages, pinned by package-lock.json. Only the
-# tests need it (and Chromium): `make run` works with Python alone.
+# The tests' tools from npm, pinned by package-lock.json: axe-core (injected into pages by the
+# browser tests), the Nu HTML Checker (vnu-jar, run with Java) and Lighthouse 12.2.3 (drives
+# Chromium). Only the tests need them: `make run` works with Python alone.
 node_modules/.installed: package.json package-lock.json
-	@command -v npm >/dev/null || { echo "The browser tests need npm (apt-get install npm) and Chromium (apt-get install chromium); .ci/run installs both."; exit 1; }
+	@command -v npm >/dev/null || { echo "The browser tests and validators need npm (apt-get install npm), Chromium (apt-get install chromium) and Java (apt-get install default-jre-headless); .ci/run installs them."; exit 1; }
 	npm ci --no-audit --no-fund
 	@touch $@
 

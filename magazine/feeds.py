@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import datetime
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import prefetch_related_objects
@@ -19,19 +22,30 @@ from reviews.selectors import TaggedReviewsNewestFirst, tag_with_reviews
 FEED_LENGTH = 20
 
 
+def entry_id(review: Review) -> str:
+    """The review's id in every feed (Atom id, RSS guid): a `tag:` URI (RFC 4151) made of what
+    never changes, the review's number and the day it was created, so a new slug, host or
+    feed never makes it a new entry for feed readers."""
+    created = review.created_at.astimezone(datetime.UTC).date().isoformat()
+    return f"tag:{settings.MAGAZINE_FEED_ID_DOMAIN},{created}:review/{review.pk}"
+
+
 class LatestReviewsFeed(Feed):
     """The newest published reviews, RSS 2.0.
 
-    Feed readers render RSS titles and descriptions as HTML, so both go out escaped (as
-    Django's own default item title does); Atom marks titles as text, which stay as typed, and
-    summaries as HTML, which are escaped. Either way a headline is never live markup.
+    Titles are plain text in both formats, escaped once by the feed generator's XML writer, so
+    readers show a headline exactly as typed. Descriptions (RSS) and summaries (Atom) are HTML,
+    so the standfirst is HTML-escaped first: a headline or standfirst is never live markup.
     """
 
     description_template = None
 
-    def text(self, value: str) -> str:
-        """A title or description as this feed type needs it: escaped where it is HTML."""
-        return value if self.feed_type is Atom1Feed else escape(value)
+    def __call__(self, request, *args, **kwargs):
+        # The instance is shared by every request (urls.py): give each its own copy, which
+        # knows the request, for the absolute addresses Django's Feed does not make itself.
+        feed = copy.copy(self)
+        feed.request = request
+        return Feed.__call__(feed, request, *args, **kwargs)
 
     def title(self, obj=None) -> str:
         return f"{settings.MAGAZINE_NAME}: latest reviews"
@@ -49,7 +63,7 @@ class LatestReviewsFeed(Feed):
         return self.reviews(obj)[:FEED_LENGTH]
 
     def item_title(self, item: Review) -> str:
-        return self.text(item.headline)
+        return item.headline
 
     def item_description(self, item: Review) -> str:
         return escape(item.standfirst or item.film.title)  # HTML in RSS and in Atom's summary
@@ -58,7 +72,7 @@ class LatestReviewsFeed(Feed):
         return item.get_absolute_url()
 
     def item_guid(self, item: Review) -> str:
-        return f"review:{item.pk}"
+        return entry_id(item)
 
     item_guid_is_permalink = False
 
@@ -72,7 +86,7 @@ class LatestReviewsFeed(Feed):
         return item.critic.byline
 
     def item_author_link(self, item: Review) -> str:
-        return item.critic.get_absolute_url()
+        return self.request.build_absolute_uri(item.critic.get_absolute_url())
 
     def item_categories(self, item: Review) -> list[str]:
         return [tag.name for tag in item.tags.all()]
@@ -88,13 +102,13 @@ class CriticFeed(LatestReviewsFeed):
         return get_object_or_404(Critic, slug=slug)
 
     def title(self, obj: Critic) -> str:
-        return self.text(f"{settings.MAGAZINE_NAME}: reviews by {obj.byline}")
+        return f"{settings.MAGAZINE_NAME}: reviews by {obj.byline}"
 
     def link(self, obj: Critic) -> str:
         return obj.get_absolute_url()
 
     def description(self, obj: Critic) -> str:
-        return self.text(f"Film reviews by {obj.byline} for {settings.MAGAZINE_NAME}.")
+        return f"Film reviews by {obj.byline} for {settings.MAGAZINE_NAME}."
 
     def reviews(self, obj: Critic):
         return super().reviews().filter(critic=obj)
@@ -110,13 +124,13 @@ class FilmFeed(LatestReviewsFeed):
         return get_object_or_404(Film, slug=slug)
 
     def title(self, obj: Film) -> str:
-        return self.text(f"{settings.MAGAZINE_NAME}: reviews of {obj.title} ({obj.year})")
+        return f"{settings.MAGAZINE_NAME}: reviews of {obj.title} ({obj.year})"
 
     def link(self, obj: Film) -> str:
         return obj.get_absolute_url()
 
     def description(self, obj: Film) -> str:
-        return self.text(f"Reviews of {obj.title} ({obj.year}) from {settings.MAGAZINE_NAME}.")
+        return f"Reviews of {obj.title} ({obj.year}) from {settings.MAGAZINE_NAME}."
 
     def reviews(self, obj: Film):
         return super().reviews().filter(film=obj)
@@ -136,13 +150,13 @@ class TagFeed(LatestReviewsFeed):
         return tag
 
     def title(self, obj: Tag) -> str:
-        return self.text(f"{settings.MAGAZINE_NAME}: reviews tagged “{obj.name}”")
+        return f"{settings.MAGAZINE_NAME}: reviews tagged “{obj.name}”"
 
     def link(self, obj: Tag) -> str:
         return reverse("tag_detail", kwargs={"slug": obj.slug})
 
     def description(self, obj: Tag) -> str:
-        return self.text(f"Reviews tagged “{obj.name}” from {settings.MAGAZINE_NAME}.")
+        return f"Reviews tagged “{obj.name}” from {settings.MAGAZINE_NAME}."
 
     def items(self, obj: Tag):
         # Newest first from the (tag, publish time) index, as the tag page reads them.

@@ -38,6 +38,10 @@ logger = logging.getLogger(__name__)
 MAX_UPLOAD_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 
+# The card a page shares when it has no picture of its own (1200 x 630, a static file):
+# sharing cards and the JSON-LD image Google requires of a Movie.
+SHARE_IMAGE = "img/share.png"
+
 
 def max_upload_bytes() -> int:
     return getattr(settings, "MAGAZINE_UPLOAD_MAX_BYTES", MAX_UPLOAD_BYTES)

@@ -10,7 +10,8 @@ Rules (tests in tests/magazine/test_pagecache.py):
 - No page outlives the next moment a review goes live (a scheduled time or an embargo
   lifting), nor local midnight (the where-to-watch note speaks of "today").
 - Responses that set cookies, are not 200, or stream are never stored.
-- Every reader page carries an ETag (304 on a match), its tags in the CDN header
+- Every reader page carries an ETag and a Last-Modified (`magazine.modified`), so both
+  If-None-Match and If-Modified-Since get a 304, its tags in the CDN header
   (`MAGAZINE_CDN_TAG_HEADER`, magazine/cdn.py) and a Cache-Control a CDN may use.
 """
 
@@ -24,10 +25,12 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe
 
 from reviews.selectors import next_goes_live_at
 
 from . import cdn, freshness
+from .modified import content_last_modified
 
 CACHE_HEADER = "X-Page-Cache"
 
@@ -59,6 +62,16 @@ def _page_key(request: HttpRequest) -> str:
     url = f"{request.get_host()}{request.get_full_path()}"
     digest = hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
     return f"page:{digest}"
+
+
+def _conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """A 304 when the reader's copy, named by ETag or by date, is this page."""
+    return get_conditional_response(
+        request,
+        etag=response["ETag"],
+        last_modified=parse_http_date_safe(response["Last-Modified"]),
+        response=response,
+    )
 
 
 def _cache_control(response: HttpResponse, timeout: int) -> None:
@@ -99,7 +112,7 @@ class ReaderPageCacheMiddleware:
                 # The CDN may keep it for what is left of its time, not its whole time.
                 _cache_control(response, max(0, int((until - now).total_seconds())))
                 response[CACHE_HEADER] = "hit"
-                return get_conditional_response(request, etag=response["ETag"], response=response)
+                return _conditional(request, response)
 
         # The clock is read before the view reads anything (process_view), and only for a
         # reader page that may be kept.
@@ -114,6 +127,10 @@ class ReaderPageCacheMiddleware:
         timeout = max(0, int((until - now).total_seconds()))
         digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
         response["ETag"] = f'"{digest}"'
+        # Replaces the feeds' and sitemaps' own (their newest item's date), which goes
+        # back in time when that item is taken down: a 304 for a changed feed.
+        modified = content_last_modified(request, digest, timezone.now())
+        response["Last-Modified"] = http_date(modified.timestamp())
         if settings.MAGAZINE_CDN_TAG_HEADER:
             response[settings.MAGAZINE_CDN_TAG_HEADER] = cdn.header_value(
                 {*tags, freshness.EVERYTHING}
@@ -131,7 +148,7 @@ class ReaderPageCacheMiddleware:
             )
             response[CACHE_HEADER] = "miss"
         _cache_control(response, timeout)
-        return get_conditional_response(request, etag=response["ETag"], response=response)
+        return _conditional(request, response)
 
     def process_view(self, request: HttpRequest, view_func: Callable, view_args, view_kwargs):
         if getattr(view_func, "reader_page", False):

@@ -1,4 +1,6 @@
-"""The sitemaps: published reviews, reviewed films, critics, tags and the index pages.
+"""The sitemaps: published reviews, reviewed films, critics, tags, the people credited on
+reviewed films, genres and years in use, and the index pages: every page a reader can reach
+that search engines should index (tests/validators/test_sitemaps.py crawls the site to check).
 
 sitemap.xml is an index naming one sitemap per section (sitemap-reviews.xml, ...), each split
 into pages of at most PAGE_SIZE addresses, so no request lists the whole catalogue: one flat
@@ -9,16 +11,27 @@ for the index comes from one aggregate query, not from walking every item.
 from __future__ import annotations
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, Max, OuterRef, Subquery
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from taggit.models import Tag
 
-from people.models import Critic
-from reviews.models import Film, Review
-from reviews.selectors import critics_with_review_counts, tags_in_use
+from people.models import Critic, Person
+from reviews import tallies
+from reviews.models import Credit, Film, Genre, Review
+from reviews.selectors import (
+    critics_with_review_counts,
+    film_years,
+    genres_in_use,
+    next_goes_live_at,
+    tags_in_use,
+)
 from reviews.tallies import visible_critic_total, visible_film_total, visible_review_total
+
+from . import freshness
 
 PAGE_SIZE = 2000
 
@@ -28,15 +41,53 @@ def _latest(*moments):
     return max(found) if found else None
 
 
-class LargeSectionSitemap(Sitemap):
-    """A section that may hold the whole catalogue: paged, counted from stored tallies, and
-    without a lastmod in the index.
+def latest_review_change():
+    """When a published review last appeared or changed: what every section's pages show.
+
+    One aggregate over the published reviews, kept (`magazine.freshness`, tagged
+    `reviews:list`) until the next review goes live, so the index's sections share it."""
+    now = timezone.now()
+
+    def compute():
+        # goes_live_at: a review held by its film's embargo appears at the lift, not before.
+        found = (
+            Review.objects.published(now)
+            .with_goes_live_at()
+            .aggregate(published=Max("goes_live_at"), edited=Max("updated_at"))
+        )
+        return _latest(found["published"], found["edited"]), next_goes_live_at(now)
+
+    return freshness.cached(
+        "sitemap:latest-review-change", compute, tags=("reviews:list",), now=now
+    )
+
+
+class Section(Sitemap):
+    """A sitemap section whose paginator (and so its count) is worked out once per request:
+    the index asks whether it is empty and how many pages it has."""
+
+    @cached_property
+    def paginator(self) -> Paginator:
+        return Paginator(self._items(), self.limit)
+
+
+def index(request, sitemaps: dict, **kwargs):
+    """Django's sitemap index without the empty sections: a urlset with no url is invalid."""
+    sections = {}
+    for name, section in sitemaps.items():
+        site = section() if callable(section) else section
+        if site.paginator.count:
+            sections[name] = site
+    return sitemap_views.index(request, sections, **kwargs)
+
+
+class LargeSectionSitemap(Section):
+    """A section that may hold the whole catalogue: paged and counted from stored tallies.
 
     The index lists each section's pages, so it needs each section's size: Django counts the
     items (a `count(*)` over every published review or reviewed film, 0.3 s at 100,000
     reviews on SQLite); `item_count()` reads it from `reviews.tallies` instead, exactly. The
-    index's lastmod is optional; for these sections it would be the newest edit over every
-    published review, a full scan. Every address inside the section keeps its own lastmod.
+    index's lastmod is the newest change of a published review, plus the section's own rows'.
     """
 
     limit = PAGE_SIZE
@@ -44,14 +95,14 @@ class LargeSectionSitemap(Sitemap):
     def item_count(self) -> int:
         raise NotImplementedError
 
-    @property
+    @cached_property
     def paginator(self) -> Paginator:
         paginator = Paginator(self._items(), self.limit)
         paginator.count = self.item_count()  # instead of counting the items
         return paginator
 
     def get_latest_lastmod(self):
-        return None
+        return latest_review_change()
 
 
 class ReviewSitemap(LargeSectionSitemap):
@@ -111,10 +162,14 @@ class CriticSitemap(LargeSectionSitemap):
     def lastmod(self, item: Critic):
         return max(item.updated_at, item.last_review)
 
+    def get_latest_lastmod(self):
+        edited = Critic.objects.aggregate(edited=Max("updated_at"))["edited"]
+        return _latest(latest_review_change(), edited)
+
 
 class TagSitemap(LargeSectionSitemap):
-    """Topic pages. No lastmod: a tag's newest review is a scan of all the tag's reviews, for
-    every tag (lastmod is optional; the review addresses carry theirs)."""
+    """Topic pages; each one's lastmod is its newest review's publish time, read from the
+    (tag, publish time) index of the taggings, as the topic page reads its reviews."""
 
     changefreq = "weekly"
     priority = 0.4
@@ -123,13 +178,113 @@ class TagSitemap(LargeSectionSitemap):
         return tags_in_use().count()  # one row per tag, from the stored tallies
 
     def items(self):
-        return tags_in_use()
+        return tags_in_use().annotate(last_review=tallies.newest_review_time())
 
     def location(self, item: Tag) -> str:
         return reverse("tag_detail", kwargs={"slug": item.slug})
 
+    def lastmod(self, item: Tag):
+        return item.last_review
 
-class IndexPageSitemap(Sitemap):
+
+class PersonSitemap(LargeSectionSitemap):
+    """People credited on a reviewed film: the film pages link to them."""
+
+    changefreq = "monthly"
+    priority = 0.3
+
+    def _credited(self):
+        credits = Credit.objects.filter(
+            person=OuterRef("pk"), film__in=Film.objects.with_published_reviews()
+        )
+        return Person.objects.filter(Exists(credits))
+
+    def item_count(self) -> int:
+        return self._credited().count()
+
+    def items(self):
+        newest_film = (
+            Film.objects.filter(credits__person=OuterRef("pk"))
+            .order_by("-updated_at")
+            .values("updated_at")[:1]
+        )
+        return (
+            self._credited()
+            .only("slug", "updated_at")
+            .annotate(film_edited=Subquery(newest_film))
+            .order_by("name", "pk")
+        )
+
+    def lastmod(self, item: Person):
+        return _latest(item.updated_at, item.film_edited)
+
+    def get_latest_lastmod(self):
+        return _latest(
+            Person.objects.aggregate(edited=Max("updated_at"))["edited"],
+            Film.objects.with_published_reviews().aggregate(edited=Max("updated_at"))["edited"],
+        )
+
+
+class GenreSitemap(Section):
+    """Genres with a reviewed film; lastmod: the newest published review in the genre."""
+
+    changefreq = "weekly"
+    priority = 0.4
+
+    def items(self) -> list[Genre]:
+        return genres_in_use()
+
+    @cached_property
+    def latest(self) -> dict[int, object]:
+        """Read for the section's own page only, not for the index."""
+        return dict(
+            Review.objects.published()
+            .with_goes_live_at()
+            .values_list("film__genres")
+            .annotate(latest=Max("goes_live_at"))
+            .order_by()
+        )
+
+    def location(self, item: Genre) -> str:
+        return reverse("genre_detail", kwargs={"slug": item.slug})
+
+    def lastmod(self, item: Genre):
+        return self.latest.get(item.pk)
+
+    def get_latest_lastmod(self):
+        return latest_review_change()
+
+
+class YearSitemap(Section):
+    """Years with a reviewed film; lastmod: the newest published review of a film of the year."""
+
+    changefreq = "weekly"
+    priority = 0.3
+
+    def items(self) -> list[int]:
+        return [row["year"] for row in film_years()]
+
+    @cached_property
+    def latest(self) -> dict[int, object]:
+        return dict(
+            Review.objects.published()
+            .with_goes_live_at()
+            .values_list("film__year")
+            .annotate(latest=Max("goes_live_at"))
+            .order_by()
+        )
+
+    def location(self, item: int) -> str:
+        return reverse("film_year", kwargs={"year": item})
+
+    def lastmod(self, item: int):
+        return self.latest.get(item)
+
+    def get_latest_lastmod(self):
+        return latest_review_change()
+
+
+class IndexPageSitemap(Section):
     changefreq = "daily"
     priority = 0.7
 
@@ -140,15 +295,14 @@ class IndexPageSitemap(Sitemap):
         return reverse(item)
 
     @cached_property
-    def latest_publication(self):
-        latest = Review.objects.published().latest_first().only("publish_at").first()
-        return latest.publish_at if latest else None
+    def latest_change(self):
+        return latest_review_change()
 
     def lastmod(self, item: str):
-        return self.latest_publication
+        return self.latest_change
 
     def get_latest_lastmod(self):
-        return self.latest_publication
+        return self.latest_change
 
 
 SITEMAPS = {
@@ -157,4 +311,7 @@ SITEMAPS = {
     "films": FilmSitemap,
     "critics": CriticSitemap,
     "tags": TagSitemap,
+    "people": PersonSitemap,
+    "genres": GenreSitemap,
+    "years": YearSitemap,
 }

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from . import feeds, views
+from . import feeds, sitemaps, views
 from .freshness import reader_page
 from .sitemaps import SITEMAPS
 from .view_on_site import admin_view_on_site
@@ -40,7 +40,7 @@ urlpatterns = [
     path("tags/<slug:slug>/feed/atom/", reader_page(feeds.TagAtomFeed()), name="tag_feed_atom"),
     path(
         "sitemap.xml",
-        reader_page(sitemap_views.index),
+        reader_page(sitemaps.index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
@@ -51,6 +51,7 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("robots.txt", reader_page(views.robots_txt, tags=()), name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     # Before the admin's own route of the same address (admin:view_on_site), which it replaces.
     path(
         "admin/r/<int:content_type_id>/<path:object_id>/",

@@ -9,9 +9,17 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseServerError,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
@@ -231,6 +239,13 @@ class CriticIndexView(ListView):
         context = super().get_context_data(**kwargs)
         context["critic_cards"] = critic_cards(context["critic_rows"])
         return context
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for whatever the page says: the hashed static file."""
+    return HttpResponsePermanentRedirect(static("favicon.ico"))
 
 
 @require_GET

@@ -44,7 +44,8 @@ def _render(name: str, context: dict, request: HttpRequest) -> SafeString:
 
 def article_parts(review: Review, request: HttpRequest) -> dict:
     """The parts that change only with content: the head, the article and the critic card."""
-    context = {"review": review}
+    # A preview's head names the review's public address, as the published page's does.
+    context = {"review": review, "canonical_path": review.get_absolute_url()}
     data = {"structured_data": review_data(review, request.build_absolute_uri)}
     return {
         "pk": review.pk,

@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.templatetags.static import static
 
-from magazine.images import picture
+from magazine.images import SHARE_IMAGE, picture
 
 from .models import Film, Review
+from .scores import BEST_RATING, WORST_RATING, critics_score
 
 Absolute = Callable[[str], str]
 
@@ -20,6 +22,20 @@ Absolute = Callable[[str], str]
 def image_url(field_file, absolute: Absolute) -> str | None:
     rendered = picture(field_file)
     return absolute(rendered.largest.url) if rendered else None
+
+
+def share_image_url(absolute: Absolute) -> str:
+    """The magazine's own card, for what has no picture: Google requires an image of a Movie."""
+    return absolute(static(SHARE_IMAGE))
+
+
+def rating(value) -> dict:
+    return {
+        "@type": "Rating",
+        "ratingValue": str(value.normalize()),
+        "bestRating": str(BEST_RATING),
+        "worstRating": str(WORST_RATING),
+    }
 
 
 def publisher(absolute: Absolute) -> dict:
@@ -53,9 +69,7 @@ def movie(film: Film, absolute: Absolute) -> dict:
     genres = [genre.name for genre in film.genres.all()]
     if genres:
         data["genre"] = genres
-    poster = image_url(film.poster, absolute)
-    if poster:
-        data["image"] = poster
+    data["image"] = image_url(film.poster, absolute) or share_image_url(absolute)
     if film.synopsis:
         data["description"] = film.synopsis
     if film.same_as:
@@ -87,21 +101,28 @@ def review_data(review: Review, absolute: Absolute) -> dict:
     if review.standfirst:
         data["description"] = review.standfirst
     if review.rating is not None:
-        data["reviewRating"] = {
-            "@type": "Rating",
-            "ratingValue": str(review.rating.normalize()),
-            "bestRating": "5",
-            "worstRating": "0.5",
-        }
-    lead = image_url(review.lead_image, absolute) or image_url(review.film.poster, absolute)
-    if lead:
-        data["image"] = lead
+        data["reviewRating"] = rating(review.rating)
+    data["image"] = (
+        image_url(review.lead_image, absolute)
+        or image_url(review.film.poster, absolute)
+        or share_image_url(absolute)
+    )
     return data
 
 
 def film_data(film: Film, reviews: list[Review], absolute: Absolute) -> dict:
-    """The film as a Movie with our published reviews of it."""
+    """The film as a Movie with our published reviews of it and, from two rated ones on, the
+    critics' score as its aggregateRating. `reviews` come from `Review.objects.published()`."""
     data = {"@context": "https://schema.org", **movie(film, absolute)}
+    score = critics_score(reviews)
+    if score is not None:
+        data["aggregateRating"] = {
+            "@type": "AggregateRating",
+            "ratingValue": str(score.value.normalize()),
+            "ratingCount": score.count,
+            "bestRating": str(BEST_RATING),
+            "worstRating": str(WORST_RATING),
+        }
     if reviews:
         data["review"] = []
         for review in reviews:
@@ -118,11 +139,6 @@ def film_data(film: Film, reviews: list[Review], absolute: Absolute) -> dict:
                 "publisher": publisher(absolute),
             }
             if review.rating is not None:
-                item["reviewRating"] = {
-                    "@type": "Rating",
-                    "ratingValue": str(review.rating.normalize()),
-                    "bestRating": "5",
-                    "worstRating": "0.5",
-                }
+                item["reviewRating"] = rating(review.rating)
             data["review"].append(item)
     return data

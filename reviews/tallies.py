@@ -372,6 +372,19 @@ def tagged_review_ids_newest_first(tag: Tag, now: datetime.datetime):
     )
 
 
+def newest_review_time(now: datetime.datetime | None = None) -> Subquery:
+    """For a query over tags: when the newest review readers can see under the tag (`pk`)
+    went live, from the (tag, goes-live time) index of the taggings."""
+    newest = (
+        TaggedReview.objects.filter(
+            tag=OuterRef("pk"), review_published_at__lte=now or timezone.now()
+        )
+        .order_by("-review_published_at")
+        .values("review_published_at")[:1]
+    )
+    return Subquery(newest)
+
+
 def visible_facets(kind: str, now: datetime.datetime | None = None) -> dict[str, int]:
     """{value: films readers can see} for one kind of facet, without the empty ones."""
     hidden = not_yet_live(now).by_facet

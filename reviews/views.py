@@ -18,6 +18,7 @@ from .previews import (
     preview_link_read,
 )
 from .review_page import preview_parts, published_review_parts
+from .scores import critics_score
 from .selectors import filmography
 from .structured_data import film_data
 
@@ -34,6 +35,7 @@ def render_review_preview(request: HttpRequest, review: Review, *, shared: bool)
     """The review exactly as readers will see it, with a preview banner; never indexed."""
     context = {
         "review": review,
+        "canonical_path": review.get_absolute_url(),  # the address it will be read at
         "parts": preview_parts(review, request),
         "preview": {"shared": shared, "status": workflow.status_of(review)},
     }
@@ -88,6 +90,7 @@ class FilmDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["where_to_watch"] = self.object.where_to_watch()
+        context["critics_score"] = critics_score(self.object.published_reviews)
         context["structured_data"] = film_data(
             self.object, self.object.published_reviews, self.request.build_absolute_uri
         )

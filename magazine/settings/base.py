@@ -89,6 +89,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Compresses pages, feeds and sitemaps (static files come precompressed from WhiteNoise,
+    # which answers before this). Outside the page cache, which so keeps one plain copy.
+    # Django's GZip pads its output at random against BREACH (Django 4.2+).
+    "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "magazine.middleware.DatabaseUnavailableMiddleware",
     "magazine.pagecache.ReaderPageCacheMiddleware",
@@ -240,6 +244,9 @@ TAGGIT_STRING_FROM_TAGS = "reviews.tag_strings.tags_as_typed"
 MAGAZINE_NAME = os.environ.get("MAGAZINE_NAME", "Frame Rate")
 # Where-to-watch notes speak to readers in this region (ISO 3166 country code).
 MAGAZINE_REGION = os.environ.get("MAGAZINE_REGION", "US")
+# The domain in feed entry ids (tag:DOMAIN,DATE:review/N): one the magazine owns, set once and
+# never changed, or every feed reader sees every review as new again (magazine/feeds.py).
+MAGAZINE_FEED_ID_DOMAIN = os.environ.get("MAGAZINE_FEED_ID_DOMAIN", "framerate.example")
 # How many cast members the film facts box on a review page lists.
 MAGAZINE_TOP_BILLED = 4
 # How long an anonymous reader page may be served from the cache (0 turns the cache off);

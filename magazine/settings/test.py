@@ -12,7 +12,14 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 if REDIS_URL:  # noqa: F405 - the Redis pass of .ci/run; keys kept apart from other runs
     CACHES["default"]["KEY_PREFIX"] = f"magazine-test-{os.getpid()}"  # noqa: F405
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # magazine.modified's moments, apart from the pages, so a test can forget the pages.
+        "shared": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "shared",
+        },
+    }
 MEDIA_ROOT = tempfile.mkdtemp(prefix="magazine-test-media-")
 STATIC_ROOT = tempfile.mkdtemp(prefix="magazine-test-static-")  # WhiteNoise wants it to exist
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]

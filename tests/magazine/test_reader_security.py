@@ -61,14 +61,12 @@ class TestFeeds:
 
         assert not [e.tag for e in root.iter() if e.tag.rsplit("}", 1)[-1].lower() == "script"]
         if root.tag == "rss":
-            channel = root.find("channel")
-            for name in ["title", "description"]:
-                assert_inert_as_html(channel.findtext(name), f"{url} channel {name}")
             [item] = root.iter("item")
-            # RSS readers render <description> (and mostly <title>) as HTML.
-            for name in ["title", "description"]:
-                assert_inert_as_html(item.findtext(name), f"{url} {name}")
-            assert item.findtext("title") == escape(attack("review.headline"))
+            # RSS readers render <description> as HTML: it arrives escaped. Titles are text
+            # (RSS 2.0), escaped once by XML like Atom's: escaped again, readers showed
+            # "&#x27;" for every apostrophe. No element can come out of the XML either way.
+            assert_inert_as_html(item.findtext("description"), f"{url} description")
+            assert item.findtext("title") == attack("review.headline")
             assert item.findtext("description") == escape(attack("review.standfirst"))
             assert item.findtext("link").startswith("http://testserver/reviews/poisoned/")
         else:

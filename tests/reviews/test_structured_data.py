@@ -66,7 +66,9 @@ def test_unrated_review_has_no_rating(client):
     data = json_ld(client.get(review.get_absolute_url()))
 
     assert "reviewRating" not in data
-    assert "image" not in data
+    # No lead image and no poster: the magazine's own card (Google requires a Movie's image).
+    assert data["image"] == "http://testserver/static/img/share.png"
+    assert data["itemReviewed"]["image"] == data["image"]
 
 
 def test_data_cannot_break_out_of_the_script_element(client):
