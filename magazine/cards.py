@@ -1,4 +1,4 @@
-"""The cards index pages list, rendered once per content generation (`magazine.fragments`)."""
+"""The cards index pages list, rendered once per change of what they show (`magazine.fragments`)."""
 
 from __future__ import annotations
 

@@ -43,7 +43,7 @@ from django.db import DatabaseError, connections, models, router, transaction
 from django.utils import timezone
 
 from magazine.edit_guard import EditVersioned
-from magazine.freshness import content_changed
+from magazine.freshness import invalidate_everything
 from magazine.timestamps import TimestampedModel
 from magazine.zones import describe_moment
 from reviews.models import Film, Review, ReviewRevision, ReviewTransition, TaggedReview
@@ -868,7 +868,7 @@ class FixtureLoader:
                     # Bulk writes bypass the signals that keep the index pages' stored counts.
                     refresh_all_tallies(self.using)
                     # Bulk writes bypass save(): tell every process its cached pages are stale.
-                    content_changed()
+                    invalidate_everything(self.using)
         except (DatabaseError, ValueError) as error:
             raise FixtureError(
                 [Problem("the fixtures", "while writing", str(error))],

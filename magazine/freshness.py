@@ -1,113 +1,276 @@
-"""The content generation: one token, in a cache every process shares, that names the current
-state of everything readers can see. Reader pages are cached under it, so changing it makes
-every cached page stale at once, in every worker and on every app server.
+"""One freshness mechanism for everything cached for readers: cache tags and an expiry moment.
 
-Imports nothing of the apps, so `people` and `reviews` call `content_changed()` from their
-saves and services, and the site shell (`magazine.pagecache`) reads `current_generation()`.
+Every cached page, part of a page or derived value is an entry that records
+- the **tags** of what it shows: `review:42`, `film:7`, `critic:5`, `person:3`, `tag:12`,
+  `genre:2`, and list tags for what lists or counts many things (`reviews:list`,
+  `films:list`, `critics:list`, `people:list`); every entry also carries `*` (everything);
+- **as_of**: the invalidation clock, read before anything the entry shows was read;
+- **until**: the moment it stops being true with no write (a scheduled review or an embargo
+  going live, local midnight), or None.
+
+A write calls `invalidate(tags)` (the receivers of reviews/cache_tags.py, for every
+reader-visible model, and one call for bulk writes): each tag's version becomes a new value of
+the clock, **in the database, in the writer's transaction**, so an invalidation commits with
+the content or not at all and no cache outage can drop it. An entry is fresh while none of its
+tags has a version above its as_of and its moment has not come. A request pays one cache
+round trip and one indexed query for all the entries it reads (`fetch`).
+
+Tags are collected while an entry is computed: the models readers see add their own tag when
+an instance is loaded (`add_tags` from a post_init receiver), views declare their list tags
+(`reader_page(tags=...)`), and a fresh entry read inside another adds its tags to it.
+
+Imports nothing of the domain apps: `people` and `reviews` call it; the site shell
+(`magazine.pagecache`) builds pages on it.
 """
 
 from __future__ import annotations
 
 import datetime
-import uuid
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
+from contextvars import ContextVar
+from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.core.cache import BaseCache, caches
-from django.db import models, transaction
+from django.core.cache import caches
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.utils import timezone
 
-GENERATION_KEY = "magazine:content-generation"
+EVERYTHING = "*"
+CLOCK = "#clock"
+TABLE = "magazine_cachetag"
+
+# The tag sets being collected, innermost last: a tag added goes into every one of them.
+_collecting: ContextVar[tuple[set[str], ...]] = ContextVar("freshness_collecting", default=())
+# The clock as read at the start of the current request's work, reused by nested entries
+# (an earlier reading is always safe: it can only make an entry look older).
+_as_of: ContextVar[int | None] = ContextVar("freshness_as_of", default=None)
+# Values `cached()` found or computed during that work, so a request asks once per key.
+_memo: ContextVar[dict | None] = ContextVar("freshness_memo", default=None)
 
 
-def shared_cache() -> BaseCache:
-    """The cache all processes share: the `shared` alias when configured, else `default`.
+class Entry(NamedTuple):
+    value: Any
+    tags: tuple[str, ...]
+    as_of: int
+    made: datetime.datetime  # by the application's clock, which tests move back and forth
+    until: datetime.datetime | None
 
-    With Redis (`REDIS_URL`) the default cache is already shared; the embedded setup keeps
-    pages in a per-process memory cache and the generation in a file cache (see settings).
+
+# Tags ---------------------------------------------------------------------------------------
+
+
+@contextmanager
+def collecting(*tags: str) -> Iterator[set[str]]:
+    """Collect the tags of what is read inside the block (and pass them on to any outer
+    block), starting with `tags`."""
+    found = set(tags)
+    token = _collecting.set((*_collecting.get(), found))
+    try:
+        yield found
+    finally:
+        _collecting.reset(token)
+    add_tags(*found)
+
+
+@contextmanager
+def apart() -> Iterator[None]:
+    """Read inside the block without adding tags to what is being collected: for what only
+    decides when an entry expires (its `until`), not what it shows."""
+    token = _collecting.set(())
+    try:
+        yield
+    finally:
+        _collecting.reset(token)
+
+
+def is_collecting() -> bool:
+    return bool(_collecting.get())
+
+
+def add_tags(*tags: str) -> None:
+    for found in _collecting.get():
+        found.update(tags)
+
+
+# The clock and invalidation -----------------------------------------------------------------
+
+
+def read_clock(using: str = DEFAULT_DB_ALIAS) -> int:
+    """The invalidation clock as committed now: read it before reading what is cached."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT version FROM {TABLE} WHERE name = %s", [CLOCK])
+        row = cursor.fetchone()
+    return row[0] if row else 0
+
+
+@contextmanager
+def as_of_now(using: str = DEFAULT_DB_ALIAS, *, read: bool = True) -> Iterator[int | None]:
+    """Read the clock once for a request's work; entries made inside reuse the reading.
+    `read=False` opens the scope without reading: `start_clock()` reads it later, before
+    anything cached is read (the page cache does so once it knows the view is a reader page).
     """
-    return caches["shared" if "shared" in settings.CACHES else "default"]
+    current = _as_of.get()
+    if current is not None:
+        yield current
+        return
+    token, memo_token = _as_of.set(read_clock(using) if read else None), _memo.set({})
+    try:
+        yield _as_of.get()
+    finally:
+        _as_of.reset(token)
+        _memo.reset(memo_token)
 
 
-def _new_token() -> str:
-    # Random, never a counter: a token lost with the cache (restart, eviction) is never
-    # reissued, so a page stored under an old token can never be served again.
-    return uuid.uuid4().hex
+def start_clock(using: str = DEFAULT_DB_ALIAS) -> None:
+    """Read the clock now for the scope opened by `as_of_now(read=False)`."""
+    if _as_of.get() is None:
+        with suppress(DatabaseError):  # nothing will be kept; the view meets the outage
+            _as_of.set(read_clock(using))
 
 
-def current_generation() -> str:
-    store = shared_cache()
-    token = store.get(GENERATION_KEY)
-    if token is None:
-        token = _new_token()
-        if not store.add(GENERATION_KEY, token, timeout=None):
-            token = store.get(GENERATION_KEY) or token
-    return token
+def current_as_of() -> int | None:
+    return _as_of.get()
 
 
-def _bump() -> None:
-    shared_cache().set(GENERATION_KEY, _new_token(), timeout=None)
+def invalidate(tags: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> None:
+    """Make every entry showing any of these tags stale, for every process, once the current
+    transaction commits (at once without one).
 
-
-def content_changed() -> None:
-    """Make every cached reader page stale now, and again once the current transaction commits.
-
-    The bump after commit is the one that matters: a page rendered from the old rows while the
-    transaction was open cannot be stored under the generation readers use from then on.
-    The immediate bump makes the change visible at once when there is no transaction.
+    The clock row is updated first and stays locked until the transaction ends, so clock
+    values are given out in commit order: an entry whose as_of was read before this commit
+    has a smaller as_of than these tags' new version. Also tells the CDN (magazine.cdn).
     """
-    _bump()
-    transaction.on_commit(_bump)
+    tags = sorted(set(tags))
+    if not tags:
+        return
+    # Two statements, no savepoint of its own: inside the writer's transaction they commit or
+    # roll back with it; outside one, the upsert commits after the clock moved (still in order).
+    with transaction.atomic(using=using, savepoint=False), connections[using].cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {TABLE} (name, version) VALUES (%s, 1) ON CONFLICT (name) "
+            f"DO UPDATE SET version = {TABLE}.version + 1 RETURNING version",
+            [CLOCK],
+        )
+        version = cursor.fetchone()[0]
+        rows = ", ".join(["(%s, %s)"] * len(tags))
+        cursor.execute(
+            f"INSERT INTO {TABLE} (name, version) VALUES {rows} "
+            "ON CONFLICT (name) DO UPDATE SET version = excluded.version",
+            [value for tag in tags for value in (tag, version)],
+        )
+    from . import cdn  # the CDN hears of it once it is true
+
+    transaction.on_commit(lambda: cdn.purge(tags), using=using)
 
 
-class ChangesReaderPages(models.Model):
-    """A model whose rows readers see: saving or deleting one makes cached pages stale.
-
-    Covers the admin (save_model, inlines, delete), services, shell and commands alike.
-    Bulk writes (`QuerySet.update`, `bulk_create`) bypass this and call `content_changed()`.
-    """
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs) -> None:
-        super().save(*args, **kwargs)
-        content_changed()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        content_changed()
-        return result
+def invalidate_everything(using: str = DEFAULT_DB_ALIAS) -> None:
+    """One call for bulk writes (imports, generated catalogues, raw SQL): every entry stale."""
+    invalidate([EVERYTHING], using)
 
 
-def kept_until(
-    name: str,
-    generation: str,
-    now: datetime.datetime,
-    compute: Callable[[], tuple[Any, datetime.datetime | None]],
-) -> Any:
-    """A value derived from the content and the clock (e.g. the schedule), worked out once per
-    content generation and again once `now` reaches the moment it stops being true.
+def _versions(tags: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> dict[str, int]:
+    names = sorted(set(tags))
+    marks = ", ".join(["%s"] * len(names))
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT name, version FROM {TABLE} WHERE name IN ({marks})", names)
+        return dict(cursor.fetchall())
 
-    `compute()` returns (value, until): until is when the value stops holding (None: while
-    the content does not change). Kept in each process's default cache; the generation in the
-    key makes any content change a miss. Redis expires by its own clock, so the entry carries
-    its own moments and is checked against the application's clock (tests travel in time).
-    """
-    cache = caches["default"]
-    key = f"{name}:{generation}"
-    found = cache.get(key)
-    if found is not None:
-        value, as_of, until = found
-        if as_of <= now and (until is None or until > now):
-            return value
-    value, until = compute()
-    timeout = max(settings.MAGAZINE_PAGE_CACHE_SECONDS, settings.MAGAZINE_FRAGMENT_CACHE_SECONDS)
+
+# Entries ------------------------------------------------------------------------------------
+
+
+def cache():
+    return caches["default"]
+
+
+def fetch(keys: Iterable[str], now: datetime.datetime | None = None) -> dict[str, Any]:
+    """The values of these keys that are still fresh: one cache round trip and, if anything
+    was found, one query for the versions of their tags. Their tags join any being collected."""
+    keys = list(keys)
+    found = cache().get_many(keys) if keys else {}
+    now = now or timezone.now()
+    candidates = {
+        key: entry
+        for key, entry in found.items()
+        if isinstance(entry, Entry)
+        and entry.made <= now
+        and (entry.until is None or now < entry.until)
+    }
+    if not candidates:
+        return {}
+    # Made at or after this request read the clock: nothing was invalidated since, no query.
+    current = _as_of.get()
+    if current is not None and all(entry.as_of >= current for entry in candidates.values()):
+        for entry in candidates.values():
+            add_tags(*entry.tags)
+        return {key: entry.value for key, entry in candidates.items()}
+    try:
+        versions = _versions({tag for entry in candidates.values() for tag in entry.tags})
+    except DatabaseError:
+        return {}  # the versions cannot be checked: serve nothing cached (fail closed)
+    fresh = {}
+    for key, entry in candidates.items():
+        if all(versions.get(tag, 0) <= entry.as_of for tag in entry.tags):
+            fresh[key] = entry.value
+            add_tags(*entry.tags)
+    return fresh
+
+
+def store(
+    key: str,
+    value: Any,
+    *,
+    tags: Iterable[str],
+    as_of: int,
+    until: datetime.datetime | None = None,
+    seconds: int | None = None,
+    now: datetime.datetime | None = None,
+) -> None:
+    """Keep `value` under `key` with its tags, for at most `seconds` and not past `until`."""
+    now = now or timezone.now()
+    seconds = settings.MAGAZINE_FRAGMENT_CACHE_SECONDS if seconds is None else seconds
     if until is not None:
-        timeout = min(timeout, int((until - now).total_seconds()) + 1)
-    cache.set(key, (value, now, until), max(1, timeout))
+        seconds = min(seconds, int((until - now).total_seconds()))
+    if seconds <= 0:
+        return
+    entry = Entry(value, tuple(sorted({*tags, EVERYTHING})), as_of, now, until)
+    cache().set(key, entry, seconds)
+
+
+def cached(
+    key: str,
+    compute: Callable[[], tuple[Any, datetime.datetime | None]],
+    *,
+    tags: Iterable[str] = (),
+    seconds: int | None = None,
+    now: datetime.datetime | None = None,
+) -> Any:
+    """`compute()`'s value, kept until one of the tags of what it read changes or the moment
+    it returns (value, until) comes. `seconds=0` (or FRAGMENT_CACHE_SECONDS=0) keeps nothing."""
+    seconds = settings.MAGAZINE_FRAGMENT_CACHE_SECONDS if seconds is None else seconds
+    now = now or timezone.now()
+    memo = _memo.get()
+    if memo is not None and key in memo:
+        value, value_tags = memo[key]
+        add_tags(*value_tags)
+        return value
+    if seconds > 0:
+        found = fetch([key], now)
+        if key in found:
+            if memo is not None:
+                memo[key] = (found[key], ())  # its tags were added by fetch just now
+            return found[key]
+    with as_of_now() as as_of, collecting(*tags) as collected:
+        value, until = compute()
+    if seconds > 0:
+        store(key, value, tags=collected, as_of=as_of, until=until, seconds=seconds, now=now)
+    if memo is not None:
+        memo[key] = (value, tuple(collected))
     return value
+
+
+# Moments and reader pages --------------------------------------------------------------------
 
 
 def next_local_midnight(now: datetime.datetime) -> datetime.datetime:
@@ -116,8 +279,16 @@ def next_local_midnight(now: datetime.datetime) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time.min))
 
 
-def reader_page(view: Callable) -> Callable:
+# What a list page shows when it does not say: anything that lists or counts reviews, films,
+# critics or people. Pages about one thing (a review, a film, a critic) say `tags=()`: the
+# tags of what they load are collected by themselves.
+ALL_LISTS = ("reviews:list", "films:list", "critics:list", "people:list")
+
+
+def reader_page(view: Callable, tags: Iterable[str] = ALL_LISTS) -> Callable:
     """Mark a view as a public reader page that `magazine.pagecache` may cache for anonymous
-    readers. Only pages whose content depends on nothing but the URL and published content."""
+    readers, with the list tags it shows. Only pages whose content depends on nothing but the
+    URL and published content."""
     view.reader_page = True
+    view.reader_page_tags = tuple(tags)
     return view

@@ -1,11 +1,12 @@
 """Last-Modified for reader pages: when this address's content last changed, as this site saw it.
 
 A page is built from many rows and from the clock (a scheduled review going live, "today" in
-the where-to-watch note), so no single column says when it changed. Its bytes do: the shared
-cache keeps, per address, the digest of the content last served and the moment it was first
-served. The same digest keeps its moment, so If-Modified-Since gets a 304 even after the page
-cache let the page go; a new digest gets a new moment, strictly later than the old one (two
-changes within a second must not share a Last-Modified: HTTP dates have whole seconds).
+the where-to-watch note), so no single column says when it changed. Its bytes do: the default
+cache (which every worker shares) keeps, per address, the digest of the content last served
+and the moment it was first served. The same digest keeps its moment, so If-Modified-Since
+gets a 304 even after the page cache let the page go; a new digest gets a new moment,
+strictly later than the old one (two changes within a second must not share a
+Last-Modified: HTTP dates have whole seconds).
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from __future__ import annotations
 import datetime
 import hashlib
 
+from django.conf import settings
+from django.core.cache import caches
 from django.http import HttpRequest
-
-from .freshness import shared_cache
 
 # Long enough to outlive any cached copy a client or a CDN revalidates; a forgotten address
 # starts again from "now", which only ever makes clients download the page once more.
@@ -31,7 +32,9 @@ def content_last_modified(
     request: HttpRequest, digest: str, now: datetime.datetime
 ) -> datetime.datetime:
     """The moment the content with this digest was first served at this address (whole seconds)."""
-    store = shared_cache()
+    # Shared by every worker: the default cache (Redis, or the machine's files), or a cache
+    # of its own when one is configured as "shared" (tests, to clear pages alone).
+    store = caches["shared" if "shared" in settings.CACHES else "default"]
     key = _key(request)
     found = store.get(key)
     if found is not None and found[0] == digest:

@@ -4,13 +4,15 @@ Rules (tests in tests/magazine/test_pagecache.py):
 - Only GET requests to views marked `reader_page`, only without a session cookie: logged-in
   staff neither read nor write the cache, and their responses are marked `private` so a CDN
   does not keep them either.
-- Pages are stored under the content generation (`magazine.freshness`), which every save of
-  published content replaces, so a change is visible at once in every process.
-- No page outlives the next scheduled publish time, nor local midnight (the where-to-watch
-  note speaks of "today").
+- A page is an entry of `magazine.freshness`: it records the tags of what it shows and is
+  stale as soon as a write invalidates one of them, in every process (one cache round trip
+  and one query per hit).
+- No page outlives the next moment a review goes live (a scheduled time or an embargo
+  lifting), nor local midnight (the where-to-watch note speaks of "today").
 - Responses that set cookies, are not 200, or stream are never stored.
-- Every cached page carries an ETag and a Last-Modified (`magazine.modified`), so both
-  If-None-Match and If-Modified-Since get a 304, and a Cache-Control a CDN may use.
+- Every reader page carries an ETag and a Last-Modified (`magazine.modified`), so both
+  If-None-Match and If-Modified-Since get a 304, its tags in the CDN header
+  (`MAGAZINE_CDN_TAG_HEADER`, magazine/cdn.py) and a Cache-Control a CDN may use.
 """
 
 from __future__ import annotations
@@ -20,31 +22,35 @@ import hashlib
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
-from reviews.selectors import next_publish_at_in
+from reviews.selectors import next_goes_live_at
 
-from .freshness import current_generation, next_local_midnight
+from . import cdn, freshness
 from .modified import content_last_modified
 from .page_parameters import parameters_read_at
 
 CACHE_HEADER = "X-Page-Cache"
 
 
-def page_timeout(generation: str, now: datetime.datetime | None = None) -> int:
-    """Seconds a page rendered now may be kept: the configured time, capped by the next
-    scheduled publish and by local midnight. 0 means do not keep it."""
+def page_until(now: datetime.datetime | None = None) -> datetime.datetime:
+    """When a page rendered now stops being true with no write: the configured time, capped
+    by the next moment a review goes live and by local midnight."""
     now = now or timezone.now()
     limit = now + datetime.timedelta(seconds=settings.MAGAZINE_PAGE_CACHE_SECONDS)
-    next_publish = next_publish_at_in(generation, now)
-    if next_publish is not None:
-        limit = min(limit, next_publish)
-    limit = min(limit, next_local_midnight(now))
-    return max(0, int((limit - now).total_seconds()))
+    next_live = next_goes_live_at(now)
+    if next_live is not None:
+        limit = min(limit, next_live)
+    return min(limit, freshness.next_local_midnight(now))
+
+
+def page_timeout(now: datetime.datetime | None = None) -> int:
+    """Seconds a page rendered now may be kept (0: do not keep it)."""
+    now = now or timezone.now()
+    return max(0, int((page_until(now) - now).total_seconds()))
 
 
 def _is_anonymous(request: HttpRequest) -> bool:
@@ -53,12 +59,12 @@ def _is_anonymous(request: HttpRequest) -> bool:
     )
 
 
-def _page_key(generation: str, request: HttpRequest) -> str:
+def _page_key(request: HttpRequest) -> str:
     # Only the parameters the page reads: `?cb=<uuid>` must not make a copy per request.
     read = [(name, request.GET.getlist(name)) for name in parameters_read_at(request.path_info)]
     url = f"{request.get_host()}{request.path}?{[item for item in read if item[1]]}"
     digest = hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
-    return f"pagecache:page:{generation}:{digest}"
+    return f"page:{digest}"
 
 
 def _conditional(request: HttpRequest, response: HttpResponse) -> HttpResponse:
@@ -95,43 +101,64 @@ class ReaderPageCacheMiddleware:
             if getattr(request, "_reader_page", False):
                 patch_cache_control(response, private=True)
             return response
-        if settings.MAGAZINE_PAGE_CACHE_SECONDS <= 0:
-            response = self.get_response(request)
-            if getattr(request, "_reader_page", False) and self._storable(response):
-                self._finish(request, response, timeout=0)
-                return _conditional(request, response)
-            return response
 
-        generation = current_generation()
-        key = _page_key(generation, request)
-        entry = caches["default"].get(key)
-        # The entry carries its own expiry, checked against our clock: a scheduled review
-        # appears on time even if the cache backend keeps the entry a little longer.
-        if entry is not None and timezone.now() < entry[3]:
-            status, content, headers, _ = entry
-            response = HttpResponse(content, status=status)
-            for name, value in headers:
-                response[name] = value
-            response[CACHE_HEADER] = "hit"
-            return _conditional(request, response)
-
-        response = self.get_response(request)
-        if not (getattr(request, "_reader_page", False) and self._storable(response)):
-            return response
+        keep = settings.MAGAZINE_PAGE_CACHE_SECONDS > 0
+        key = _page_key(request)
         now = timezone.now()
-        timeout = page_timeout(generation, now)
-        self._finish(request, response, timeout=timeout)
+        if keep:
+            found = freshness.fetch([key], now).get(key)
+            if found is not None:
+                status, content, headers, until = found
+                response = HttpResponse(content, status=status)
+                for name, value in headers:
+                    response[name] = value
+                # The CDN may keep it for what is left of its time, not its whole time.
+                _cache_control(response, max(0, int((until - now).total_seconds())))
+                response[CACHE_HEADER] = "hit"
+                return _conditional(request, response)
+
+        # The clock is read before the view reads anything (process_view), and only for a
+        # reader page that may be kept.
+        with freshness.as_of_now(read=False):
+            with freshness.collecting() as tags:
+                response = self.get_response(request)
+            if not (getattr(request, "_reader_page", False) and self._storable(response)):
+                return response
+            as_of = freshness.current_as_of()
+            now = timezone.now()
+            until = page_until(now) if keep and as_of is not None else now
+        timeout = max(0, int((until - now).total_seconds()))
+        digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
+        response["ETag"] = f'"{digest}"'
+        # Replaces the feeds' and sitemaps' own (their newest item's date), which goes
+        # back in time when that item is taken down: a 304 for a changed feed.
+        modified = content_last_modified(request, digest, timezone.now())
+        response["Last-Modified"] = http_date(modified.timestamp())
+        if settings.MAGAZINE_CDN_TAG_HEADER:
+            response[settings.MAGAZINE_CDN_TAG_HEADER] = cdn.header_value(
+                {*tags, freshness.EVERYTHING}
+            )
         if timeout > 0:
-            headers = [(name, value) for name, value in response.items() if name != CACHE_HEADER]
-            expires_at = now + datetime.timedelta(seconds=timeout)
-            entry = (response.status_code, response.content, headers, expires_at)
-            caches["default"].set(key, entry, timeout)
-        response[CACHE_HEADER] = "miss"
+            headers = [(name, value) for name, value in response.items()]
+            freshness.store(
+                key,
+                (response.status_code, response.content, headers, until),
+                tags=tags,
+                as_of=as_of,
+                until=until,
+                seconds=timeout,
+                now=now,
+            )
+            response[CACHE_HEADER] = "miss"
+        _cache_control(response, timeout)
         return _conditional(request, response)
 
     def process_view(self, request: HttpRequest, view_func: Callable, view_args, view_kwargs):
         if getattr(view_func, "reader_page", False):
             request._reader_page = True
+            freshness.add_tags(*view_func.reader_page_tags)
+            if settings.MAGAZINE_PAGE_CACHE_SECONDS > 0 and _is_anonymous(request):
+                freshness.start_clock()
         return None
 
     @staticmethod
@@ -142,13 +169,3 @@ class ReaderPageCacheMiddleware:
             and not response.cookies
             and not response.has_header("Cache-Control")
         )
-
-    @staticmethod
-    def _finish(request: HttpRequest, response: HttpResponse, *, timeout: int) -> None:
-        digest = hashlib.md5(response.content, usedforsecurity=False).hexdigest()
-        response["ETag"] = f'"{digest}"'
-        # Replaces the feeds' and sitemaps' own (their newest item's date), which goes
-        # back in time when that item is taken down: a 304 for a changed feed.
-        modified = content_last_modified(request, digest, timezone.now())
-        response["Last-Modified"] = http_date(modified.timestamp())
-        _cache_control(response, timeout)

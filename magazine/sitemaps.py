@@ -20,17 +20,18 @@ from django.utils.functional import cached_property
 from taggit.models import Tag
 
 from people.models import Critic, Person
-from reviews.models import Credit, Film, Genre, Review, TaggedReview
+from reviews import tallies
+from reviews.models import Credit, Film, Genre, Review
 from reviews.selectors import (
     critics_with_review_counts,
     film_years,
     genres_in_use,
-    next_publish_at_in,
+    next_goes_live_at,
     tags_in_use,
 )
 from reviews.tallies import visible_critic_total, visible_film_total, visible_review_total
 
-from .freshness import current_generation, kept_until
+from . import freshness
 
 PAGE_SIZE = 2000
 
@@ -43,10 +44,9 @@ def _latest(*moments):
 def latest_review_change():
     """When a published review last appeared or changed: what every section's pages show.
 
-    One aggregate over the published reviews, kept per content generation until the next
-    scheduled publish (`kept_until`), so the index's sections share it."""
+    One aggregate over the published reviews, kept (`magazine.freshness`, tagged
+    `reviews:list`) until the next review goes live, so the index's sections share it."""
     now = timezone.now()
-    generation = current_generation()
 
     def compute():
         # goes_live_at: a review held by its film's embargo appears at the lift, not before.
@@ -55,9 +55,11 @@ def latest_review_change():
             .with_goes_live_at()
             .aggregate(published=Max("goes_live_at"), edited=Max("updated_at"))
         )
-        return _latest(found["published"], found["edited"]), next_publish_at_in(generation, now)
+        return _latest(found["published"], found["edited"]), next_goes_live_at(now)
 
-    return kept_until("sitemap:latest-review-change", generation, now, compute)
+    return freshness.cached(
+        "sitemap:latest-review-change", compute, tags=("reviews:list",), now=now
+    )
 
 
 class Section(Sitemap):
@@ -176,12 +178,7 @@ class TagSitemap(LargeSectionSitemap):
         return tags_in_use().count()  # one row per tag, from the stored tallies
 
     def items(self):
-        newest = (
-            TaggedReview.objects.filter(tag=OuterRef("pk"), review_published_at__lte=timezone.now())
-            .order_by("-review_published_at")
-            .values("review_published_at")[:1]
-        )
-        return tags_in_use().annotate(last_review=Subquery(newest))
+        return tags_in_use().annotate(last_review=tallies.newest_review_time())
 
     def location(self, item: Tag) -> str:
         return reverse("tag_detail", kwargs={"slug": item.slug})

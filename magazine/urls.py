@@ -51,7 +51,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),
-    path("robots.txt", reader_page(views.robots_txt), name="robots_txt"),
+    path("robots.txt", reader_page(views.robots_txt, tags=()), name="robots_txt"),
     path("favicon.ico", views.favicon, name="favicon"),
     # Before the admin's own route of the same address (admin:view_on_site), which it replaces.
     path(

@@ -10,7 +10,6 @@ from django.db.models.functions import Upper
 
 from magazine.control_characters import refuse_control_characters
 from magazine.edit_guard import EditVersioned
-from magazine.freshness import ChangesReaderPages
 from magazine.fulltext import NameTrigramIndex
 from magazine.links import slug_url
 from magazine.timestamps import TimestampedModel
@@ -23,7 +22,7 @@ class SlugNaturalKeyManager(models.Manager):
         return self.get(slug=slug)
 
 
-class Person(ChangesReaderPages, TimestampedModel, EditVersioned):
+class Person(TimestampedModel, EditVersioned):
     name = models.CharField(max_length=200, validators=[refuse_control_characters])
     slug = models.SlugField(
         max_length=200,
@@ -76,7 +75,7 @@ class CriticManager(SlugNaturalKeyManager.from_queryset(CriticQuerySet)):
     pass
 
 
-class Critic(ChangesReaderPages, TimestampedModel, EditVersioned):
+class Critic(TimestampedModel, EditVersioned):
     """A person who writes for the magazine."""
 
     person = models.OneToOneField(

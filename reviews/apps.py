@@ -2,13 +2,6 @@ from django.apps import AppConfig
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 
-def _tag_changed(sender, **kwargs) -> None:
-    """A tag renamed or deleted in taggit's own admin changes every page that shows it."""
-    from magazine.freshness import content_changed
-
-    content_changed()
-
-
 def _review_deleted(sender, instance, using, **kwargs) -> None:
     """A deleted review leaves search at once (SQLite's FTS5 row; a no-op on PostgreSQL)."""
     sender._default_manager.db_manager(using).forget_search_rows([instance.pk])
@@ -19,10 +12,13 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Films and reviews"
 
     def ready(self) -> None:
-        # taggit's Tag is not ours to subclass: the one place a signal is the only way in.
         from taggit.models import Tag
 
-        post_save.connect(_tag_changed, sender=Tag, dispatch_uid="reviews-tag-changed")
+        # What readers see invalidates its cache tags: the one list of receivers.
+        from . import cache_tags
+
+        cache_tags.connect()
+
         # Tag names are shown to readers like any headline: the same control-character rule.
         # Added to the validators in use, not to the field's declaration, so taggit's own
         # migrations stay as they are.
@@ -31,7 +27,6 @@ class ReviewsConfig(AppConfig):
         name_validators = Tag._meta.get_field("name").validators
         if refuse_control_characters not in name_validators:
             name_validators.append(refuse_control_characters)
-        post_delete.connect(_tag_changed, sender=Tag, dispatch_uid="reviews-tag-deleted")
 
         # The stored counts of the reader's indexes follow every write that changes them,
         # whichever way it is made (admin, services, shell, queryset deletes).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import admin
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from . import workflow
@@ -17,11 +17,7 @@ def held_by_embargo(
 ) -> QuerySet[Review]:
     """Published or scheduled reviews whose publish time is before their film's embargo lifts,
     while it has not lifted yet (afterwards they are simply published)."""
-    return reviews.filter(
-        state=Review.State.PUBLISHED,
-        publish_at__lt=F("film__review_embargo_until"),
-        film__review_embargo_until__gt=now or timezone.now(),
-    )
+    return reviews.held_by_embargo(now)
 
 
 class ReviewStateFilter(admin.SimpleListFilter):

@@ -28,9 +28,9 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from library.embeds import render_body_images
+from magazine import freshness
 from magazine.control_characters import refuse_control_characters
 from magazine.edit_guard import EditVersioned
-from magazine.freshness import ChangesReaderPages, content_changed
 from magazine.fulltext import (
     SEARCH_CONFIG,
     SQLITE_FULLTEXT_TABLE,
@@ -57,7 +57,7 @@ def known_values(table: str, field: str, values: Iterable[str]) -> models.CheckC
     )
 
 
-class Genre(ChangesReaderPages, EditVersioned):
+class Genre(EditVersioned):
     name = models.CharField(max_length=100, unique=True, validators=[refuse_control_characters])
     slug = models.SlugField(max_length=100, unique=True)
 
@@ -88,6 +88,10 @@ class FilmQuerySet(models.QuerySet):
             tally_first_publish_at__lte=now,
         )
 
+    def under_embargo(self, now: datetime.datetime) -> FilmQuerySet:
+        """The ids of films whose review embargo has not lifted yet (a few; indexed)."""
+        return self.filter(review_embargo_until__gt=now).values("pk")
+
     def reviewed_but_not_yet_visible(self, now: datetime.datetime) -> FilmQuerySet:
         """Films whose every published review is still scheduled or held by the embargo."""
         return self.filter(
@@ -105,7 +109,7 @@ class FilmQuerySet(models.QuerySet):
         film_ids = list(self.values_list("pk", flat=True))
         updated = super().update(**kwargs)
         tallies.refresh_tag_times_of_films(film_ids, using=self.db)
-        content_changed()
+        freshness.invalidate({"reviews:list", *(f"film:{pk}" for pk in film_ids)}, self.db)
         return updated
 
     def reviewed(self, now: datetime.datetime | None = None) -> FilmQuerySet:
@@ -140,7 +144,7 @@ class FilmManager(SlugNaturalKeyManager.from_queryset(FilmQuerySet)):
     pass
 
 
-class Film(ChangesReaderPages, TimestampedModel, EditVersioned):
+class Film(TimestampedModel, EditVersioned):
     class SourceKind(models.TextChoices):
         NOVEL = "novel", "Novel"
         SHORT_STORY = "short_story", "Short story"
@@ -263,6 +267,8 @@ class Film(ChangesReaderPages, TimestampedModel, EditVersioned):
             models.Index(fields=["title", "year"], name="film_title_year"),
             models.Index(fields=["year", "title"], name="film_year_title"),
             models.Index(fields=["tally_first_publish_at"], name="film_reviewed_since"),
+            # The few films under embargo, for the visibility rule (Review.objects.published()).
+            models.Index(fields=["review_embargo_until"], name="film_embargo_until"),
         ]
 
     def __str__(self) -> str:
@@ -426,7 +432,7 @@ class KeyedWithinFilm(models.Model):
             self.key = self.default_key()
 
 
-class Credit(ChangesReaderPages, KeyedWithinFilm):
+class Credit(KeyedWithinFilm):
     class Role(models.TextChoices):
         DIRECTOR = "director", "Director"
         WRITER = "writer", "Writer"
@@ -492,7 +498,7 @@ class Credit(ChangesReaderPages, KeyedWithinFilm):
             raise ValidationError({"character": "Only cast credits have a character."})
 
 
-class Availability(ChangesReaderPages, KeyedWithinFilm):
+class Availability(KeyedWithinFilm):
     """A window in which readers in one region can see a film in one way."""
 
     class Kind(models.TextChoices):
@@ -589,21 +595,29 @@ class ReviewQuerySet(models.QuerySet):
         This is the only definition of public visibility; every public surface uses it.
         """
         now = now or timezone.now()
-        return self.filter(
-            Q(film__review_embargo_until__isnull=True) | Q(film__review_embargo_until__lte=now),
-            state=Review.State.PUBLISHED,
-            publish_at__lte=now,
+        return self.filter(state=Review.State.PUBLISHED, publish_at__lte=now).exclude(
+            film__in=Film.objects.under_embargo(now)
         )
 
     def scheduled(self, now: datetime.datetime | None = None) -> ReviewQuerySet:
         """Published reviews readers cannot see yet: their publish time is still ahead, or
         their film's embargo holds them (they go live at `goes_live_at`, with no write)."""
         now = now or timezone.now()
+        published = Review.State.PUBLISHED
+        under_embargo = Film.objects.under_embargo(now)
+        # Each side of the OR whole, so the database reads two index ranges (SQLite: a
+        # MULTI-INDEX OR of (state, publish_at) and (film, state, publish_at) for the few
+        # films under embargo): 0.25 ms at 2,000 reviews; with the state outside the OR, or
+        # the embargo read through a join, it scanned every published review (13-14 ms).
         return self.filter(
-            Q(publish_at__gt=now) | Q(film__review_embargo_until__gt=now),
-            state=Review.State.PUBLISHED,
-            publish_at__isnull=False,
+            Q(state=published, publish_at__gt=now)
+            | Q(state=published, publish_at__isnull=False, film__in=under_embargo)
         )
+
+    def held_by_embargo(self, now: datetime.datetime | None = None) -> ReviewQuerySet:
+        """Scheduled reviews whose publish time has come or comes before their film's embargo
+        lifts: they go live at the lift (the desk marks them "held by embargo")."""
+        return self.scheduled(now).filter(publish_at__lt=F("film__review_embargo_until"))
 
     def published_or_scheduled(self) -> ReviewQuerySet:
         """Reviews that are public now or will be at their moment with no editorial move:
@@ -812,7 +826,7 @@ class TaggedReviewManager(models.Manager):
         return self.get(content_object__slug=review_slug, tag__name=tag_name)
 
 
-class TaggedReview(ChangesReaderPages, TaggedItemBase):
+class TaggedReview(TaggedItemBase):
     """A tag on a review. A real foreign key, so fixtures can name the review by slug."""
 
     content_object = models.ForeignKey(
@@ -854,7 +868,7 @@ def validate_half_step(value: Decimal) -> None:
         raise ValidationError("Ratings go in half stars: 3, 3.5, 4 …")
 
 
-class Review(ChangesReaderPages, TimestampedModel):
+class Review(TimestampedModel):
     class Kind(models.TextChoices):
         REVIEW = "review", "Review"
         RETROSPECTIVE = "retrospective", "Retrospective"
@@ -1312,7 +1326,7 @@ class ReviewTransition(models.Model):
         return f"{self.review}: {self.get_from_status_display()} → {self.get_to_status_display()}"
 
 
-class Correction(ChangesReaderPages):
+class Correction(models.Model):
     """A public note on a published review (“Updated 22 Dec: …”). Corrections are kept."""
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="corrections")
@@ -1332,10 +1346,6 @@ class Correction(ChangesReaderPages):
     def __str__(self) -> str:
         return f"Correction to {self.review} ({self.published_on})"
 
-    def clean(self) -> None:
-        if self.review_id is not None and self.review.first_published_at is None:
-            raise ValidationError("Only a review that has been published can carry a correction.")
-
     def save(self, *args, **kwargs) -> None:
         # Readers have seen it: a correction is kept as written, whichever way it is changed.
         if not self._state.adding:
@@ -1344,6 +1354,10 @@ class Correction(ChangesReaderPages):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("A correction is kept as written; add a new one instead.")
+
+    def clean(self) -> None:
+        if self.review_id is not None and self.review.first_published_at is None:
+            raise ValidationError("Only a review that has been published can carry a correction.")
 
 
 class AssignmentQuerySet(models.QuerySet):

@@ -1,38 +1,37 @@
 """The review page, built from parts; for readers the parts are cached and always fresh.
 
 Most of a review page changes only when content does: the article (headline, body, tags), the
-film facts box, the corrections, the critic card and the page's head. Those parts are cached
-under the content generation (`magazine.freshness`), which every save of anything readers see
-replaces, so they are exactly as fresh as the page cache. A review visible under a generation
-stays visible until a write replaces the generation (publish times only move forward), so a
-cached part also answers “may a reader see this review?” without a query.
+film facts box, the corrections, the critic card and the page's head. Each part is an entry of
+`magazine.freshness`, carrying the tags of what it shows (the review, its film, critic, people
+and tags), so a write that changes any of them makes it stale at once, in every process; a
+publish elsewhere leaves it alone. A fresh article part therefore also answers “may a reader
+see this review?”: hiding a review always invalidates a tag its article part carries.
 
-Two parts depend on time as well, and are cached apart:
+Two parts depend on time as well:
 - the where-to-watch note speaks of today (“In theaters Friday”): keyed by the local date and
   kept no later than local midnight;
-- “Other critics on this film” changes when a scheduled review of the film goes live: kept no
-  later than the next scheduled publish.
+- “Other critics on this film” changes when a scheduled review goes live: kept no later than
+  the next moment a review goes live.
 
 Previews (unpublished reviews) are rendered from the same templates and never cached.
 """
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 
 from django.conf import settings
-from django.core.cache import caches
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from magazine.freshness import current_generation, next_local_midnight
+from magazine import freshness
+from magazine.freshness import next_local_midnight
 
 from .models import Availability, Review
-from .selectors import next_publish_at_in
+from .selectors import next_goes_live_at
 from .structured_data import review_data
 from .where_to_watch import where_to_watch
 
@@ -94,13 +93,14 @@ def preview_parts(review: Review, request: HttpRequest) -> dict:
     }
 
 
-def _key(generation: str, name: str, *parts: object) -> str:
+def _key(name: str, *parts: object) -> str:
     digest = hashlib.md5("|".join(map(str, parts)).encode(), usedforsecurity=False).hexdigest()
-    return f"review-page:{generation}:{name}:{digest}"
+    return f"review-page:{name}:{digest}"
 
 
 def published_review_parts(request: HttpRequest, slug: str) -> dict:
-    """Every part of a published review's page, from the cache when it is fresh.
+    """Every part of a published review's page, from the cache when it is fresh: one cache
+    round trip and one query for the three parts.
 
     Raises Http404 when readers may not see a review with this slug.
     """
@@ -109,53 +109,59 @@ def published_review_parts(request: HttpRequest, slug: str) -> dict:
         review = get_object_or_404(Review.objects.published().for_page(), slug=slug)
         return preview_parts(review, request)
 
-    cache = caches["default"]
-    generation = current_generation()
     now = timezone.now()
-    # The head holds absolute and canonical addresses: one entry per host and address.
-    article_key = _key(generation, "article", request.get_host(), request.get_full_path())
-    found = cache.get(article_key)
-    review = None
-    if found is None:
-        review = Review.objects.published().for_page().filter(slug=slug).first()
-        if review is None:
-            raise Http404("No published review has this address.")
-        found = article_parts(review, request)
-        cache.set(article_key, found, seconds)
-    parts = dict(found)
-
     today = timezone.localdate(now)
-    watch_key = _key(generation, "watch", parts["film_id"], today, request.get_host())
-    parts["where_to_watch"] = cache.get(watch_key)
-    if parts["where_to_watch"] is None:
-        windows = (
-            review.film.availabilities.all()
-            if review is not None
-            else Availability.objects.filter(film_id=parts["film_id"])
-        )
-        parts["where_to_watch"] = where_to_watch_part(windows, request, today)
-        until_midnight = int((next_local_midnight(now) - now).total_seconds())
-        if until_midnight > 0:
-            cache.set(watch_key, parts["where_to_watch"], min(seconds, until_midnight))
+    # The head holds absolute and canonical addresses: one entry per host and address.
+    address = (request.get_host(), request.get_full_path())
+    keys = {
+        "article": _key("article", *address),
+        "watch": _key("watch", *address, today),
+        "others": _key("others", *address),
+    }
+    found = freshness.fetch(keys.values(), now)
+    parts: dict = {}
+    # The clock is read (before anything else) only when a part has to be rendered.
+    with freshness.as_of_now(read=len(found) < len(keys)) as as_of:
+        article = found.get(keys["article"])
+        review = None
+        if article is None:
+            # A fresh article part proves the review is public: hiding it (unpublishing, an
+            # embargo moved later) invalidates its review:<pk> or film:<pk> tag.
+            with freshness.collecting() as tags:
+                review = Review.objects.published().for_page().filter(slug=slug).first()
+                if review is None:
+                    raise Http404("No published review has this address.")
+                article = article_parts(review, request)
+            freshness.store(keys["article"], article, tags=tags, as_of=as_of, now=now)
+        parts.update(article)
+        film_tag = f"film:{parts['film_id']}"
 
-    others_key = _key(generation, "others", parts["pk"], request.get_host())
-    # Kept with its own expiry, checked against our clock: a review scheduled for 09:00
-    # joins the list at 09:00 even if the cache backend keeps the entry a little longer.
-    found_others = cache.get(others_key)
-    if found_others is not None and now < found_others[1]:
-        parts["other_reviews"] = found_others[0]
-    else:
-        parts["other_reviews"] = other_reviews_part(
-            film_id=parts["film_id"],
-            film_title=parts["film_title"],
-            review_pk=parts["pk"],
-            request=request,
-        )
-        timeout = seconds
-        next_publish = next_publish_at_in(generation, now)
-        if next_publish is not None:
-            timeout = min(timeout, int((next_publish - now).total_seconds()))
-        if timeout > 0:
-            expires_at = now + datetime.timedelta(seconds=timeout)
-            cache.set(others_key, (parts["other_reviews"], expires_at), timeout)
+        parts["where_to_watch"] = found.get(keys["watch"])
+        if parts["where_to_watch"] is None:
+            with freshness.collecting(film_tag) as tags:
+                windows = (
+                    review.film.availabilities.all()
+                    if review is not None
+                    else Availability.objects.filter(film_id=parts["film_id"])
+                )
+                parts["where_to_watch"] = where_to_watch_part(windows, request, today)
+            until = next_local_midnight(now)
+            freshness.store(
+                keys["watch"], parts["where_to_watch"], tags=tags, as_of=as_of, until=until, now=now
+            )
+
+        parts["other_reviews"] = found.get(keys["others"])
+        if parts["other_reviews"] is None:
+            with freshness.collecting(film_tag) as tags:
+                parts["other_reviews"] = other_reviews_part(
+                    film_id=parts["film_id"],
+                    film_title=parts["film_title"],
+                    review_pk=parts["pk"],
+                    request=request,
+                )
+            # A review of this film scheduled or held joins the list at its moment.
+            until = next_goes_live_at(now)
+            freshness.store(
+                keys["others"], parts["other_reviews"], tags=tags, as_of=as_of, until=until, now=now
+            )
     return parts

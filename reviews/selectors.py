@@ -7,16 +7,14 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.cache import caches
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from taggit.models import Tag
 
-from magazine.freshness import current_generation, kept_until
+from magazine import freshness
 from magazine.fulltext import search_terms
 from people.models import Critic, Person
 
@@ -31,40 +29,38 @@ from .models import (
     Review,
     ReviewRevision,
     ReviewTransition,
-    TaggedReview,
 )
 
 
-def next_publish_at_in(generation: str, now: datetime.datetime) -> datetime.datetime | None:
-    """When the next scheduled review goes live, looked up once per content generation.
-
-    The schedule only changes when content does (which replaces the generation), so this is
-    kept under the generation, and looked up again once the time it names has passed.
-    """
+def next_goes_live_at(now: datetime.datetime) -> datetime.datetime | None:
+    """When the next scheduled or held review goes live: the moment no cached page may
+    outlive. Kept (magazine.freshness) until a review or film changes, or that moment comes."""
 
     def lookup():
-        next_publish = Review.objects.next_publish_at(now)
-        return next_publish, next_publish
+        next_live = Review.objects.next_publish_at(now)
+        return next_live, next_live
 
-    return kept_until("schedule:next-publish", generation, now, lookup)
+    with freshness.apart():  # when a page expires, not what it shows
+        return freshness.cached(
+            "schedule:next-goes-live", lookup, tags=("reviews:list", "films:list"), now=now
+        )
 
 
 def critics_with_review_counts(
     now: datetime.datetime | None = None, *, active_only: bool = True
 ) -> QuerySet[Critic]:
     """(Active) critics with `review_count`, the number of their published reviews: the stored
-    tally less the critic's reviews still scheduled (a short range of an index), so the
-    critics' index never counts every review."""
-    now = now or timezone.now()
-    scheduled = Review.objects.scheduled(now).filter(critic=OuterRef("pk")).order_by()
-    count = scheduled.values("critic").annotate(n=Count("pk")).values("n")
+    tally less the critic's reviews still scheduled or held (`tallies.not_yet_live()`, the
+    few of them, kept), so the critics' index never counts every review."""
+    not_yet = tallies.not_yet_live(now).by_critic
+    held = Case(
+        *(When(pk=pk, then=Value(n)) for pk, n in sorted(not_yet.items())),
+        default=Value(0),
+    )
     critics = Critic.objects.active() if active_only else Critic.objects.all()
     return (
         critics.select_related("headshot", "person__headshot")
-        .annotate(
-            review_count=Coalesce(F("review_tally__published_reviews"), 0)
-            - Coalesce(Subquery(count), 0)
-        )
+        .annotate(review_count=Coalesce(F("review_tally__published_reviews"), 0) - held)
         .order_by("byline", "slug")
     )
 
@@ -72,11 +68,7 @@ def critics_with_review_counts(
 def tags_in_use(now: datetime.datetime | None = None) -> QuerySet[Tag]:
     """Tags on at least one published review, by name, each with `stored_count` (its stored
     tally, scheduled reviews included: pass the page through `with_review_counts`)."""
-    tags = Tag.objects.filter(review_tally__published_reviews__gt=0)
-    hidden = tallies.not_yet_live(now).hidden_tags
-    if hidden:
-        tags = tags.exclude(pk__in=sorted(hidden))
-    return tags.annotate(stored_count=F("review_tally__published_reviews")).order_by("name")
+    return tallies.tags_with_visible_reviews(now).order_by("name")
 
 
 def with_review_counts(tags: Iterable[Tag], now: datetime.datetime | None = None) -> list[Tag]:
@@ -113,12 +105,8 @@ class TaggedReviewsNewestFirst:
         self.now = now or timezone.now()
 
     def __getitem__(self, window: slice) -> list[Review]:
-        ids = list(
-            TaggedReview.objects.filter(tag=self.tag, review_published_at__lte=self.now)
-            .order_by("-review_published_at", "-content_object")
-            .values_list("content_object", flat=True)[window]
-        )
-        return published_in_order(Review.objects.for_listing(), ids)
+        ids = tallies.tagged_review_ids_newest_first(self.tag, self.now)[window]
+        return published_in_order(Review.objects.for_listing(), list(ids))
 
 
 def published_in_order(reviews: QuerySet[Review], ids: list[int]) -> list[Review]:
@@ -228,26 +216,25 @@ def names_matching(terms: list[str], limit: int = 8) -> NamesFound:
     the search page.
 
     Three `icontains` scans (trigram indexes on PostgreSQL, none on SQLite): ~8 ms at
-    100,000 reviews, as much as the review search itself. Names change only when content
-    does, so the panel is cached under the content generation (exactly as fresh as every
-    other cached part) for `FRAGMENT_CACHE_SECONDS`; the reviews found are never cached.
+    100,000 reviews, as much as the review search itself. So the panel is cached with the
+    tags of every film, critic and person list (`magazine.freshness`) for
+    `FRAGMENT_CACHE_SECONDS`; the reviews found are never cached.
     """
     if not terms:
         return NamesFound([], [], [])
-    seconds = settings.MAGAZINE_FRAGMENT_CACHE_SECONDS
     digest = hashlib.sha256("\x1f".join(terms).encode()).hexdigest()[:32]
-    key = f"search:names:{current_generation()}:{limit}:{digest}"
-    cache = caches["default"]
-    found = cache.get(key) if seconds > 0 else None
-    if found is None:
+
+    def lookup():
         found = NamesFound(
             films=list(Film.objects.search(" ".join(terms))[:limit]),
             critics=list(critics_search(terms)[:limit]),
             people=list(people_search(terms)[:limit]),
         )
-        if seconds > 0:
-            cache.set(key, found, seconds)
-    return found
+        return found, None
+
+    return freshness.cached(
+        f"search:names:{limit}:{digest}", lookup, tags=("films:list", "critics:list", "people:list")
+    )
 
 
 def reviews_visible_to(user: AbstractBaseUser) -> QuerySet[Review]:

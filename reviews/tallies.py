@@ -31,12 +31,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import Count, Min, OuterRef, Subquery, Sum, Value
+from django.db.models import Count, F, Min, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Substr, Upper
 from django.utils import timezone
 from taggit.models import Tag
 
-from magazine.freshness import current_generation, kept_until
+from magazine import freshness
 from people.models import Critic
 
 from .models import CriticTally, Film, FilmFacet, Review, TaggedReview, TagTally
@@ -309,15 +309,17 @@ class NotYetLive:
 
 
 def not_yet_live(now: datetime.datetime | None = None) -> NotYetLive:
-    """The scheduled reviews, looked up once per content generation and again once the next
-    of them has gone live (the schedule only changes when content does)."""
+    """The scheduled and held reviews, kept (magazine.freshness) until a review or a film
+    changes or the next of them goes live."""
     now = now or timezone.now()
 
     def lookup():
         found = _not_yet_live(now)
         return found, found.until
 
-    return kept_until("tallies:not-yet-live", current_generation(), now, lookup)
+    return freshness.cached(
+        "tallies:not-yet-live", lookup, tags=("reviews:list", "films:list"), now=now
+    )
 
 
 def _not_yet_live(now: datetime.datetime) -> NotYetLive:
@@ -347,6 +349,40 @@ def _not_yet_live(now: datetime.datetime) -> NotYetLive:
         by_facet=by_facet,
         hidden_tags=frozenset(_fully_scheduled_tags(by_tag)),
     )
+
+
+def tags_with_visible_reviews(now: datetime.datetime | None = None):
+    """Tags on at least one review readers can see, each with `stored_count` (its stored
+    tally, scheduled reviews included: subtract `not_yet_live().by_tag` for what readers see)."""
+    tags = Tag.objects.filter(review_tally__published_reviews__gt=0)
+    hidden = not_yet_live(now).hidden_tags
+    if hidden:
+        tags = tags.exclude(pk__in=sorted(hidden))
+    return tags.annotate(stored_count=F("review_tally__published_reviews"))
+
+
+def tagged_review_ids_newest_first(tag: Tag, now: datetime.datetime):
+    """The ids of a topic's reviews that have gone live by `now`, newest first, from the
+    (tag, goes-live time) index of the taggings, for a caller to slice. A caller still checks
+    each review with `is_published` (a tagging's copy may lag a bulk write)."""
+    return (
+        TaggedReview.objects.filter(tag=tag, review_published_at__lte=now)
+        .order_by("-review_published_at", "-content_object")
+        .values_list("content_object", flat=True)
+    )
+
+
+def newest_review_time(now: datetime.datetime | None = None) -> Subquery:
+    """For a query over tags: when the newest review readers can see under the tag (`pk`)
+    went live, from the (tag, goes-live time) index of the taggings."""
+    newest = (
+        TaggedReview.objects.filter(
+            tag=OuterRef("pk"), review_published_at__lte=now or timezone.now()
+        )
+        .order_by("-review_published_at")
+        .values("review_published_at")[:1]
+    )
+    return Subquery(newest)
 
 
 def visible_facets(kind: str, now: datetime.datetime | None = None) -> dict[str, int]:

@@ -22,7 +22,7 @@ def _empty_caches():
     from django.conf import settings
     from django.core.cache import caches
 
-    for alias in settings.CACHES:  # "shared" exists only without Redis
+    for alias in settings.CACHES:
         caches[alias].clear()
     yield
 

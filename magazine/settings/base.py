@@ -243,12 +243,14 @@ MAGAZINE_UPLOAD_MAX_BYTES = int(os.environ.get("MAGAZINE_UPLOAD_MAX_BYTES", 15 *
 MAGAZINE_UPLOAD_MAX_PIXELS = int(os.environ.get("MAGAZINE_UPLOAD_MAX_PIXELS", 40_000_000))
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
-# Caches. Reader pages live in `default`; the content generation that makes them stale lives
-# in a cache every process shares (magazine/freshness.py). With REDIS_URL both are Redis, and
-# a Redis outage never takes the site down: the tolerant backend serves uncached and logs it.
-# Without it pages stay in each process's memory and the generation in a file cache, which
-# the workers of one machine share (several app servers need Redis).
+# Caches. Reader pages and their parts live in `default`; whether an entry is still fresh is
+# decided by the versions of its tags, kept in the database (magazine/freshness.py), so no
+# cache fault or eviction can serve a stale page. With REDIS_URL the cache is Redis (a Redis
+# outage never takes the site down: the tolerant backend serves uncached and logs it).
+# Without it the cache is files in SHARED_CACHE_DIR, shared by every worker of the machine
+# and sized for a whole catalogue (several app servers need Redis).
 REDIS_URL = os.environ.get("REDIS_URL", "")
+PRODUCTION_REDIS_OPTIONS = {"socket_connect_timeout": 0.25, "socket_timeout": 0.5}
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -256,18 +258,16 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "magazine"),
             "TIMEOUT": 300,
-            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
+            "OPTIONS": PRODUCTION_REDIS_OPTIONS,
         }
     }
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 2000},
-        },
-        "shared": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "magazine.cache.SharedFileCache",
             "LOCATION": os.environ.get("SHARED_CACHE_DIR", str(BASE_DIR / "var" / "shared-cache")),
+            "TIMEOUT": 300,
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("SHARED_CACHE_ENTRIES", "300000"))},
         },
     }
 # How long a reader is asked to wait when the database is unavailable (Retry-After, seconds).
@@ -294,8 +294,15 @@ MAGAZINE_PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 # readers see replaces them at once; dated parts also expire at midnight and the next scheduled
 # publish (reviews/review_page.py).
 MAGAZINE_FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "3600"))
-# How long a CDN may serve a reader page without asking us (s-maxage); 0: it revalidates.
+# How long a CDN may serve a reader page without asking us (s-maxage, capped by the page's
+# own expiry); 0: it revalidates. Safe to raise when MAGAZINE_CDN_PURGE_URL is set.
 MAGAZINE_CDN_MAX_AGE = int(os.environ.get("CDN_MAX_AGE", "0"))
+# The header reader pages carry their cache tags in (magazine/cdn.py): xkey (Varnish),
+# Surrogate-Key (Fastly), Cache-Tag (Cloudflare); empty: none.
+MAGAZINE_CDN_TAG_HEADER = os.environ.get("CDN_TAG_HEADER", "xkey")
+# Where invalidated tags are sent (a PURGE with an xkey-purge header); empty: no CDN to tell.
+MAGAZINE_CDN_PURGE_URL = os.environ.get("CDN_PURGE_URL", "")
+MAGAZINE_CDN_PURGE_TIMEOUT = float(os.environ.get("CDN_PURGE_TIMEOUT", "2"))
 # The benchmark's baseline pages (bench/run.py) exist only when this is on.
 MAGAZINE_BENCH = env_bool("MAGAZINE_BENCH", False)
 

@@ -15,6 +15,7 @@ if REDIS_URL:  # noqa: F405 - the Redis pass of .ci/run; keys kept apart from ot
 else:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        # magazine.modified's moments, apart from the pages, so a test can forget the pages.
         "shared": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "shared",

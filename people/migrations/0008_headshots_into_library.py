@@ -13,7 +13,7 @@ from PIL import Image as PillowImage
 def library_image(Image, storage, name: str, alt_text: str, title: str):
     """The library image for this stored file: found by path, or made from it.
 
-    (The same as in reviews' 0023; copied, since people knows nothing of reviews.)
+    (The same as in reviews' 0024; copied, since people knows nothing of reviews.)
     """
     image = Image.objects.filter(file=name).first()
     if image is not None:

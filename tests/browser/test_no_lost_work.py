@@ -6,6 +6,7 @@ import os
 import time
 
 import pytest
+from django.db import OperationalError
 from playwright.sync_api import expect
 
 from reviews.models import Film, NewReviewAutosave, Review
@@ -24,8 +25,13 @@ def shot(page, name: str) -> None:
 def wait_for(condition, seconds: float = 5.0):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if result := condition():
-            return result
+        try:
+            if result := condition():
+                return result
+        except OperationalError:
+            # The live server's thread shares the in-memory SQLite database and may be
+            # writing the very rows polled for ("database table is locked"): look again.
+            pass
         time.sleep(0.1)
     return condition()
 

@@ -11,11 +11,11 @@ from tests.factories import image_bytes
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [
-    ("reviews", "0021_credit_and_window_keys_that_survive_corrections"),
+    ("reviews", "0022_film_embargo_index"),
     ("people", "0006_reader_text_refuses_control_characters"),
 ]
 AFTER = [
-    ("reviews", "0024_posters_and_lead_images_only_in_library"),
+    ("reviews", "0025_posters_and_lead_images_only_in_library"),
     ("people", "0009_headshots_only_in_library"),
 ]
 

@@ -14,9 +14,9 @@ from tests.magazine.test_hostile_parameters import READER_PAGES, catalogue, para
 def cached_pages() -> int:
     cache = caches["default"]
     if isinstance(cache, LocMemCache):
-        return sum(1 for key in cache._cache if "pagecache:page:" in key)
+        return sum(1 for key in cache._cache if ":page:" in key)
     client = cache._cache.get_client(write=False)
-    return sum(1 for _ in client.scan_iter(match=f"{cache.key_prefix}*pagecache:page:*"))
+    return sum(1 for _ in client.scan_iter(match=f"{cache.key_prefix}*:page:*"))
 
 
 @pytest.mark.django_db

@@ -71,9 +71,10 @@ def wait_until_up(url: str) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
-def get(url: str) -> tuple[int, bytes, str]:
+def get(url: str, host: str | None = None) -> tuple[int, bytes, str]:
+    request = urllib.request.Request(url, headers={"Host": host} if host else {})
     try:
-        with urllib.request.urlopen(url, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, response.read(), response.headers.get("X-Page-Cache", "")
     except urllib.error.HTTPError as error:
         return error.code, error.read(), error.headers.get("X-Page-Cache", "")
@@ -156,7 +157,7 @@ def unpublish_through_admin(base: str) -> None:
 def test_unpublishing_through_one_server_is_seen_at_once_by_the_other(two_servers):
     editor_side, reader_side = two_servers
     review_path = f"/reviews/{SLUG}/"
-    for base in two_servers:  # both servers hold the page in their own memory cache
+    for base in two_servers:
         get(base + review_path)
         status, body, cache = get(base + review_path)
         assert (status, cache) == (200, "hit")
@@ -168,3 +169,13 @@ def test_unpublishing_through_one_server_is_seen_at_once_by_the_other(two_server
     status, _, _ = get(reader_side + review_path)
     assert status == 404
     assert HEADLINE not in get(reader_side + "/")[1]
+
+
+def test_without_redis_the_servers_of_one_machine_share_their_pages(two_servers):
+    """The embedded default (files in SHARED_CACHE_DIR): a page one worker rendered is a hit
+    for every other worker of the machine."""
+    first, second = two_servers
+    host = "localhost"  # one site address, as behind the proxy
+    assert get(first + "/critics/", host)[2] == "miss"
+    status, body, cache = get(second + "/critics/", host)
+    assert (status, cache) == (200, "hit")

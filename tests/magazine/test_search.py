@@ -115,15 +115,16 @@ class TestSearchPage:
     def test_query_budget_does_not_grow_with_results(self, client, django_assert_max_num_queries):
         for number in range(25):
             ReviewFactory(published=True, headline=f"Lighthouse {number}")
-        # Ranked review ids, those reviews, films, critics, people and the page cache's
-        # next-publish lookup.
-        with django_assert_max_num_queries(6):
+        # Ranked review ids, those reviews, films, critics, people, the page cache's
+        # next-publish lookup and the invalidation clock.
+        with django_assert_max_num_queries(7):
             assert search(client, "lighthouse").status_code == 200
 
 
 class TestNamePanel:
-    """The films, critics and people matching a search are cached with the content
-    generation: a repeat search skips their queries, and any edit shows at once."""
+    """The films, critics and people matching a search are cached with the tags of every
+    film, critic and people list: a repeat search skips their queries, and any edit shows
+    at once."""
 
     def test_a_repeat_search_reads_the_names_from_the_cache(
         self, client, django_assert_max_num_queries, settings

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from taggit.models import Tag
 
-from magazine.freshness import content_changed
+from magazine.freshness import invalidate_everything
 from magazine.text import render_markdown, word_count
 from people.models import Critic, Person
 
@@ -164,7 +164,7 @@ class Command(BaseCommand):
         rng = random.Random(seed)
         with transaction.atomic():
             counts = self._generate(rng, reviews)
-        content_changed()
+        invalidate_everything()
         summary = ", ".join(f"{count:,} {name}" for name, count in counts.items())
         self.stdout.write(f"Generated {summary} in {time.monotonic() - started:.1f} s.")
 

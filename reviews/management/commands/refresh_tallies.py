@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS
 
-from magazine.freshness import content_changed
+from magazine.freshness import invalidate_everything
 
 from ...tallies import refresh_all_tallies
 
@@ -18,5 +18,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, database: str, **options) -> None:
         refresh_all_tallies(database)
-        content_changed()
+        invalidate_everything(database)
         self.stdout.write("Recounted the films, critics, topics and film index facets.")

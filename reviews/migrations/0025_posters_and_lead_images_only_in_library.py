@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reviews", "0023_posters_and_lead_images_into_library"),
+        ("reviews", "0024_posters_and_lead_images_into_library"),
     ]
 
     operations = [

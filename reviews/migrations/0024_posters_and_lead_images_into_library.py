@@ -72,7 +72,7 @@ def out_of_library(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reviews", "0022_library_images_beside_posters_and_lead_images"),
+        ("reviews", "0023_library_images_beside_posters_and_lead_images"),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("library", "0001_media_library"),
-        ("reviews", "0021_credit_and_window_keys_that_survive_corrections"),
+        ("reviews", "0022_film_embargo_index"),
     ]
 
     operations = [

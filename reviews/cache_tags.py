@@ -1,0 +1,118 @@
+"""The cache tags of what readers see, and the one set of receivers that invalidates them.
+
+Every model readers see is in READER_MODELS, once: what tag an instance shows as (collected
+when one is loaded while a page or part is being cached) and which tags a change of it
+invalidates. `connect()` (ReviewsConfig.ready) registers post_init, post_save, post_delete
+and m2m_changed receivers for exactly those models, so the admin, services, loaddata, the
+shell and queryset deletes all invalidate alike. Bulk writes that skip signals
+(`QuerySet.update`, `bulk_create`, raw SQL) call `magazine.freshness.invalidate_everything()`
+or `invalidate(tags)` once (FilmQuerySet.update does it for an embargo moved in bulk).
+
+Only what readers can see invalidates anything: a draft saved, submitted or approved changes
+no public tag; a review counts from the moment it is published or scheduled until it leaves
+that state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from django.db.models import Model
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save, pre_save
+from taggit.models import Tag
+
+from library.models import Image
+from magazine import freshness
+from people.models import Critic, Person
+
+from .models import Availability, Correction, Credit, Film, Genre, Review, TaggedReview
+
+REVIEWS, FILMS, CRITICS, PEOPLE = "reviews:list", "films:list", "critics:list", "people:list"
+
+
+def _public(state: str | None) -> bool:
+    # Published or scheduled (the stored counts and the schedule count those too).
+    return state == Review.State.PUBLISHED
+
+
+def review_tags(review: Review) -> set[str]:
+    """A review's change shows on its page, its film's and critic's pages, and every list;
+    unless it was and stays out of readers' sight (a draft, in review, approved...)."""
+    before = getattr(review, "_public_before", None)
+    was_public = before is None or _public(before[2])  # unknown: assume it was
+    if not (was_public or _public(review.state)):
+        return set()
+    tags = {f"review:{review.pk}", f"film:{review.film_id}", f"critic:{review.critic_id}", REVIEWS}
+    if before is not None:
+        tags |= {f"film:{before[0]}", f"critic:{before[1]}"}
+    return tags
+
+
+def tagging_tags(tagging: TaggedReview) -> set[str]:
+    public = Review.objects.published_or_scheduled().filter(pk=tagging.content_object_id)
+    if not public.exists():
+        return set()
+    return {f"review:{tagging.content_object_id}", f"tag:{tagging.tag_id}", REVIEWS}
+
+
+# model: (the tag an instance shows as, or None; the tags a change of it invalidates)
+READER_MODELS: dict[type[Model], tuple[str | None, Callable[[Model], Iterable[str]]]] = {
+    Review: ("review", review_tags),
+    Film: ("film", lambda film: {f"film:{film.pk}", FILMS}),
+    Genre: ("genre", lambda genre: {f"genre:{genre.pk}", FILMS}),
+    Critic: ("critic", lambda critic: {f"critic:{critic.pk}", CRITICS}),
+    Person: ("person", lambda person: {f"person:{person.pk}", PEOPLE}),
+    Tag: ("tag", lambda tag: {f"tag:{tag.pk}", REVIEWS}),
+    Credit: (None, lambda credit: {f"film:{credit.film_id}", f"person:{credit.person_id}"}),
+    Availability: (None, lambda window: {f"film:{window.film_id}"}),
+    Correction: (None, lambda correction: {f"review:{correction.review_id}"}),
+    TaggedReview: (None, tagging_tags),
+    # A library image (a poster, headshot or lead image) shows on every page that loads it: a
+    # new description, crop or file makes those stale. Images in a body are rendered into the
+    # review's stored HTML when the review is saved.
+    Image: ("image", lambda image: {f"image:{image.pk}"}),
+}
+
+
+def _loaded(sender, instance: Model, **kwargs) -> None:
+    if instance.pk is not None and freshness.is_collecting():
+        freshness.add_tags(f"{READER_MODELS[sender][0]}:{instance.pk}")
+
+
+def _changed(sender, instance: Model, created: bool = False, **kwargs) -> None:
+    if created and sender is Tag:
+        return  # a new tag is on no page until a published review carries it
+    freshness.invalidate(READER_MODELS[sender][1](instance))
+
+
+def _review_before(sender, instance: Review, raw: bool = False, **kwargs) -> None:
+    # What it was as loaded (Review.from_db keeps it), before the tallies' receiver moves on.
+    instance._public_before = getattr(instance, "_tallied_as", None)
+    if instance.pk is None:
+        instance._public_before = (None, None, None, None)  # new: nothing was public
+
+
+def _genres_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
+    if action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    ids = set(pk_set or ())
+    if reverse:  # genre.films.add(film)
+        tags = {f"genre:{instance.pk}", *(f"film:{pk}" for pk in ids)}
+    else:
+        tags = {f"film:{instance.pk}", *(f"genre:{pk}" for pk in ids)}
+    if action == "post_clear":
+        tags.add(FILMS)  # which genres it had is no longer known: every film list
+    freshness.invalidate(tags | {FILMS})
+
+
+def connect() -> None:
+    for model, (prefix, _) in READER_MODELS.items():
+        uid = f"cache-tags-{model._meta.label_lower}"
+        if prefix is not None:
+            post_init.connect(_loaded, sender=model, dispatch_uid=f"{uid}-init")
+        post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")
+    pre_save.connect(_review_before, sender=Review, dispatch_uid="cache-tags-review-before")
+    m2m_changed.connect(
+        _genres_changed, sender=Film.genres.through, dispatch_uid="cache-tags-genres"
+    )
