@@ -160,13 +160,17 @@ class Server:
         floor_bytes: int,
         *,
         size: int,
+        extra_env: dict[str, str] | None = None,
     ) -> None:
         env = django_env(
             url,
-            SHARED_CACHE_DIR=str(RESULTS / f"shared-cache-{size}"),
-            PAGE_CACHE_SECONDS=str(page_cache_seconds),
-            FRAGMENT_CACHE_SECONDS=str(parts_seconds),
-            MAGAZINE_BENCH_FLOOR_BYTES=str(floor_bytes),
+            **{
+                "SHARED_CACHE_DIR": str(RESULTS / f"shared-cache-{size}"),
+                "PAGE_CACHE_SECONDS": str(page_cache_seconds),
+                "FRAGMENT_CACHE_SECONDS": str(parts_seconds),
+                "MAGAZINE_BENCH_FLOOR_BYTES": str(floor_bytes),
+                **(extra_env or {}),
+            },
         )
         self.port = port
         self.base = f"http://127.0.0.1:{port}"
