@@ -802,8 +802,9 @@ class ReviewQuerySet(models.QuerySet):
                 )
 
     def for_page(self) -> ReviewQuerySet:
-        """Everything a review page shows, in a fixed number of queries."""
-        return self.select_related(
+        """Everything a review page shows, in a fixed number of queries, without the columns
+        it never shows (the Markdown source: the page shows its rendering)."""
+        return self.defer("body", "search_vector", "import_fingerprint").select_related(
             "film__poster",
             "lead_image",
             "critic__headshot",

@@ -1,17 +1,16 @@
-"""The review page, built from parts; for readers the parts are cached and always fresh.
+"""The review page, built from two parts; for readers the parts are cached and always fresh.
 
-Most of a review page changes only when content does: the article (headline, body, tags), the
-film facts box, the corrections, the critic card and the page's head. Each part is an entry of
+Most of a review page changes only when content does. Each part is an entry of
 `magazine.freshness`, carrying the tags of what it shows (the review, its film, critic, people
 and tags), so a write that changes any of them makes it stale at once, in every process; a
-publish elsewhere leaves it alone. A fresh article part therefore also answers “may a reader
-see this review?”: hiding a review always invalidates a tag its article part carries.
+publish elsewhere leaves it alone. A fresh article part therefore also answers "may a reader
+see this review?": hiding a review always invalidates a tag its article part carries.
 
-Two parts depend on time as well:
-- the where-to-watch note speaks of today (“In theaters Friday”): keyed by the local date and
-  kept no later than local midnight;
-- “Other critics on this film” changes when a scheduled review goes live: kept no later than
-  the next moment a review goes live.
+- the article (with the page's head, the film facts, the where-to-watch note, corrections and
+  the critic card): the note speaks of today ("In theaters Friday"), so the part is keyed by
+  the local date and kept no later than local midnight;
+- "Other critics on this film": changes when a scheduled review goes live, so it is kept no
+  later than the next moment a review goes live.
 
 Previews (unpublished reviews) are rendered from the same templates and never cached.
 """
@@ -30,7 +29,7 @@ from django.utils.safestring import SafeString
 from magazine import freshness
 from magazine.freshness import next_local_midnight
 
-from .models import Availability, Review
+from .models import Review
 from .selectors import next_goes_live_at
 from .structured_data import review_data
 from .where_to_watch import where_to_watch
@@ -42,10 +41,18 @@ def _render(name: str, context: dict, request: HttpRequest) -> SafeString:
     return render_to_string(f"{PARTS}/{name}.html", context, request)
 
 
-def article_parts(review: Review, request: HttpRequest) -> dict:
-    """The parts that change only with content: the head, the article and the critic card."""
+def article_parts(review: Review, request: HttpRequest, today=None) -> dict:
+    """The parts that change only with content, and the date: the head, the article (with
+    its where-to-watch note as of `today`) and the critic card."""
+    today = today or timezone.localdate()
     # A preview's head names the review's public address, as the published page's does.
-    context = {"review": review, "canonical_path": review.get_absolute_url()}
+    context = {
+        "review": review,
+        "canonical_path": review.get_absolute_url(),
+        "where_to_watch": where_to_watch(
+            review.film.availabilities.all(), today=today, region=settings.MAGAZINE_REGION
+        ),
+    }
     data = {"structured_data": review_data(review, request.build_absolute_uri)}
     return {
         "pk": review.pk,
@@ -55,15 +62,8 @@ def article_parts(review: Review, request: HttpRequest) -> dict:
         "meta": _render("meta", context, request),
         "feeds": _render("feeds", context, request),
         "structured_data": _render("structured_data", data, request),
-        "article_start": _render("article_start", context, request),
-        "article_end": _render("article_end", context, request),
+        "article": _render("article", context, request),
     }
-
-
-def where_to_watch_part(windows, request: HttpRequest, today=None) -> SafeString:
-    today = today or timezone.localdate()
-    note = where_to_watch(windows, today=today, region=settings.MAGAZINE_REGION)
-    return render_to_string("includes/where_to_watch.html", {"where_to_watch": note}, request)
 
 
 def other_reviews_part(
@@ -83,7 +83,6 @@ def preview_parts(review: Review, request: HttpRequest) -> dict:
     """Every part of the page for a review readers cannot see yet; nothing is cached."""
     return {
         **article_parts(review, request),
-        "where_to_watch": where_to_watch_part(review.film.availabilities.all(), request),
         "other_reviews": other_reviews_part(
             film_id=review.film_id,
             film_title=review.film.title,
@@ -100,7 +99,7 @@ def _key(name: str, *parts: object) -> str:
 
 def published_review_parts(request: HttpRequest, slug: str) -> dict:
     """Every part of a published review's page, from the cache when it is fresh: one cache
-    round trip and one query for the three parts.
+    round trip and one query for both parts.
 
     Raises Http404 when readers may not see a review with this slug.
     """
@@ -113,17 +112,12 @@ def published_review_parts(request: HttpRequest, slug: str) -> dict:
     today = timezone.localdate(now)
     # The head holds absolute and canonical addresses: one entry per host and address.
     address = (request.get_host(), request.get_full_path())
-    keys = {
-        "article": _key("article", *address),
-        "watch": _key("watch", *address, today),
-        "others": _key("others", *address),
-    }
+    keys = {"article": _key("article", *address, today), "others": _key("others", *address)}
     found = freshness.fetch(keys.values(), now)
     parts: dict = {}
     # The clock is read (before anything else) only when a part has to be rendered.
     with freshness.as_of_now(read=len(found) < len(keys)) as as_of:
         article = found.get(keys["article"])
-        review = None
         if article is None:
             # A fresh article part proves the review is public: hiding it (unpublishing, an
             # embargo moved later) invalidates its review:<pk> or film:<pk> tag.
@@ -131,28 +125,14 @@ def published_review_parts(request: HttpRequest, slug: str) -> dict:
                 review = Review.objects.published().for_page().filter(slug=slug).first()
                 if review is None:
                     raise Http404("No published review has this address.")
-                article = article_parts(review, request)
-            freshness.store(keys["article"], article, tags=tags, as_of=as_of, now=now)
-        parts.update(article)
-        film_tag = f"film:{parts['film_id']}"
-
-        parts["where_to_watch"] = found.get(keys["watch"])
-        if parts["where_to_watch"] is None:
-            with freshness.collecting(film_tag) as tags:
-                windows = (
-                    review.film.availabilities.all()
-                    if review is not None
-                    else Availability.objects.filter(film_id=parts["film_id"])
-                )
-                parts["where_to_watch"] = where_to_watch_part(windows, request, today)
+                article = article_parts(review, request, today)
             until = next_local_midnight(now)
-            freshness.store(
-                keys["watch"], parts["where_to_watch"], tags=tags, as_of=as_of, until=until, now=now
-            )
+            freshness.store(keys["article"], article, tags=tags, as_of=as_of, until=until, now=now)
+        parts.update(article)
 
         parts["other_reviews"] = found.get(keys["others"])
         if parts["other_reviews"] is None:
-            with freshness.collecting(film_tag) as tags:
+            with freshness.collecting(f"film:{parts['film_id']}") as tags:
                 parts["other_reviews"] = other_reviews_part(
                     film_id=parts["film_id"],
                     film_title=parts["film_title"],
