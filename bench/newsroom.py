@@ -59,7 +59,11 @@ PHASES = (
     ("draft every 2 s", "draft", 2),
     ("edit every 10 s", "edit", 10),
 )
-HOT_EDITED = 10  # the editor works through the ten hottest reviews
+HOT_EDITED = 10
+# Pages and parts kept an hour: filling thousands of pages takes minutes on a shared machine,
+# and the default 600 s would expire the first ones before the readers come (misses that no
+# write caused). Freshness never depends on it: writes invalidate by tag.
+PAGE_SECONDS = 3600  # the editor works through the ten hottest reviews
 
 
 def published_paths(env: dict[str, str], count: int) -> list[str]:
@@ -139,8 +143,8 @@ def run_cache(args, prepared: dict, cache: str, paths: list[str], paths_file: Pa
     server = Server(
         prepared["url"],
         args.port,
-        600,
-        3600,
+        PAGE_SECONDS,
+        PAGE_SECONDS,
         prepared["floor_bytes"],
         size=args.reviews,
         extra_env=cache_env,
