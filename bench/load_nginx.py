@@ -19,19 +19,18 @@ import json
 import os
 import re
 import secrets
-import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.nginx_stack import free_ports, missing_tools, nginx_in_front  # noqa: E402
+from bench.pages import FLOOR_PATH  # noqa: E402
 from bench.run import (  # noqa: E402
-    GUNICORN,
+    PYTHON,
     RESULTS,
     WRK,
     database_url,
@@ -41,7 +40,6 @@ from bench.run import (  # noqa: E402
     prepare_database,
 )
 
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 PORTS = range(8160, 8170)  # this issue's spare ports; others are taken when busy
 MIX_CODE = """
 import json
@@ -53,29 +51,6 @@ paths += [review.get_absolute_url() for review in published[:20]]
 paths += sorted({review.film.get_absolute_url() for review in published})[:20]
 print(json.dumps(paths))
 """
-
-
-def free_ports(count: int) -> list[int]:
-    ports = []
-    for port in [*PORTS, *([0] * count)]:
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            ports.append(sock.getsockname()[1])
-        if len(ports) == count:
-            return ports
-    raise SystemExit("no free ports")
-
-
-def wait_for(port: int) -> None:
-    for _ in range(300):
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise SystemExit(f"nothing listens on {port}")
 
 
 def wrk(url: str, *, paths: list[str], connections: int, duration: int) -> dict:
@@ -112,15 +87,14 @@ def main() -> None:
     parser.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432/bench")
     parser.add_argument("--redis-url", default="", help="The page cache in Redis, as deployed.")
     args = parser.parse_args()
-    for tool in (NGINX, WRK, shutil.which("openssl")):
-        if not tool or not Path(tool).exists():
-            raise SystemExit("needs nginx, wrk and openssl: apt-get install -y nginx wrk openssl")
+    if missing_tools() or not Path(WRK).exists():
+        raise SystemExit("needs nginx, wrk and openssl: apt-get install -y nginx wrk openssl")
 
     RESULTS.mkdir(exist_ok=True)
     url = database_url(args.database, args.reviews, args.postgres_url)
     log(f"Load through nginx: {args.reviews:,} reviews on {args.database}")
     prepare_database(args.database, args.reviews, url)
-    gunicorn_port, https_port, http_port = free_ports(3)
+    gunicorn_port, https_port, http_port = free_ports(3, PORTS)
     extra = {
         "SECRET_KEY": secrets.token_urlsafe(50),
         "GUNICORN_BIND": f"127.0.0.1:{gunicorn_port}",
@@ -133,60 +107,28 @@ def main() -> None:
     manage(env, "collectstatic", "--noinput", "-v0")
     paths = json.loads(manage(env, "shell", "-c", MIX_CODE).strip().splitlines()[-1])
 
-    with tempfile.TemporaryDirectory(prefix="bench-nginx-") as folder_name:
-        folder = Path(folder_name)
-        subprocess.run(
-            [
-                "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                "-subj", "/CN=localhost", "-keyout", str(folder / "key.pem"),
-                "-out", str(folder / "cert.pem"),
-            ],
-            check=True, capture_output=True,
-        )  # fmt: skip
-        site = manage(
-            env, "nginx_conf",
-            "--http-listen", f"127.0.0.1:{http_port}",
-            "--https-listen", f"127.0.0.1:{https_port}",
-            "--certificate", str(folder / "cert.pem"),
-            "--certificate-key", str(folder / "key.pem"),
-        )  # fmt: skip
-        (folder / "site.conf").write_text(site)
-        temp_paths = "".join(
-            f"    {kind}_temp_path {folder / kind};\n"
-            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-        )
-        user = "user root;\n" if os.geteuid() == 0 else ""
-        (folder / "nginx.conf").write_text(
-            f"{user}worker_processes auto;\npid {folder / 'nginx.pid'};\n"
-            f"error_log {folder / 'error.log'} warn;\n"
-            "events { worker_connections 1024; }\n"
-            f"http {{\n    access_log off;\n{temp_paths}    include {folder / 'site.conf'};\n}}\n"
-        )
-        nginx = [NGINX, "-c", str(folder / "nginx.conf"), "-p", str(folder)]
-        gunicorn = subprocess.Popen(
-            [GUNICORN, "-c", "gunicorn.conf.py", "magazine.wsgi"],
-            cwd=ROOT,
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-nginx-") as folder_name,
+        nginx_in_front(
+            folder=Path(folder_name),
             env=env,
-            stdout=subprocess.DEVNULL,
+            python=PYTHON,
+            http_port=http_port,
+            https_port=https_port,
+            workers="auto",
+            worker_connections=1024,
+        ),
+    ):
+        base = f"https://127.0.0.1:{https_port}"
+        # Warm up: connections, templates, the page cache.
+        wrk(base, paths=paths, connections=8, duration=3)
+        floor = wrk(
+            base,
+            paths=[FLOOR_PATH],
+            connections=args.connections,
+            duration=args.floor_duration,
         )
-        subprocess.run(nginx, check=True)
-        try:
-            wait_for(gunicorn_port)
-            wait_for(https_port)
-            base = f"https://127.0.0.1:{https_port}"
-            # Warm up: connections, templates, the page cache.
-            wrk(base, paths=paths, connections=8, duration=3)
-            floor = wrk(
-                base,
-                paths=["/_bench/floor/"],
-                connections=args.connections,
-                duration=args.floor_duration,
-            )
-            mix = wrk(base, paths=paths, connections=args.connections, duration=args.duration)
-        finally:
-            subprocess.run([*nginx, "-s", "stop"], capture_output=True)
-            gunicorn.terminate()
-            gunicorn.wait(timeout=60)
+        mix = wrk(base, paths=paths, connections=args.connections, duration=args.duration)
 
     result = {
         "reviews": args.reviews,

@@ -37,5 +37,5 @@ PAGES = [
 ]
 
 # The baselines every page is compared with, measured in the same run.
-FLOOR_PATH = "/_bench/floor/"  # a Django view returning fixed bytes (magazine/bench_views.py)
+FLOOR_PATH = "/_bench/floor/"  # a Django view returning fixed bytes (bench/views.py)
 STATIC_PATH = "/static/bench/floor-{size}.html"  # the same bytes as a static file (WhiteNoise)

@@ -65,9 +65,3 @@ urlpatterns = [
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-
-if settings.MAGAZINE_BENCH:
-    # The benchmark's baselines (bench/run.py); never routed unless MAGAZINE_BENCH is on.
-    from . import bench_views
-
-    urlpatterns += [path("_bench/floor/", bench_views.floor, name="bench_floor")]

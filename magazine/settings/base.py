@@ -303,8 +303,6 @@ MAGAZINE_CDN_TAG_HEADER = os.environ.get("CDN_TAG_HEADER", "xkey")
 # Where invalidated tags are sent (a PURGE with an xkey-purge header); empty: no CDN to tell.
 MAGAZINE_CDN_PURGE_URL = os.environ.get("CDN_PURGE_URL", "")
 MAGAZINE_CDN_PURGE_TIMEOUT = float(os.environ.get("CDN_PURGE_TIMEOUT", "2"))
-# The benchmark's baseline pages (bench/run.py) exist only when this is on.
-MAGAZINE_BENCH = env_bool("MAGAZINE_BENCH", False)
 
 # Content-Security-Policy (django-csp 4): nothing inline, nothing from elsewhere except the
 # media host. The admin of Django 5.2 works under it (its scripts are all files).

@@ -158,7 +158,7 @@ def _assert_no_server_errors(client, urls: list[str]) -> None:
 
 
 def test_every_reader_route_is_walked():
-    admin_routes = {"bench_floor", "admin_view_on_site"}
+    admin_routes = {"admin_view_on_site"}
     assert _named_routes(get_resolver().url_patterns) - admin_routes == set(READER_PAGES)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import shutil
 import socket
 import ssl
 import subprocess
@@ -25,49 +24,20 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from bench.nginx_stack import free_ports, missing_tools, nginx_in_front
+
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "localhost"  # one of the test settings' ALLOWED_HOSTS
 SLOW_CLIENTS = 8
 
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-
-
-def spare_ports(count: int) -> list[int]:
-    """Free ports from this issue's range (8160-8169), else any the system gives."""
-    ports = []
-    for port in range(8160, 8170):
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        ports.append(port)
-        if len(ports) == count:
-            return ports
-    while len(ports) < count:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            ports.append(sock.getsockname()[1])
-    return ports
-
-
-def wait_for(port: int) -> None:
-    for _ in range(200):
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on {port}")
-
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
-    if not Path(NGINX).exists() or shutil.which("openssl") is None:
-        pytest.fail(
-            "This test needs nginx and openssl: apt-get install -y nginx openssl (.ci/run does)."
-        )
+    missing = missing_tools()
+    if missing:
+        pytest.fail(f"This test needs {' and '.join(missing)}: apt-get install -y nginx openssl.")
     folder = tmp_path_factory.mktemp("nginx")
-    gunicorn_port, http_port, https_port = spare_ports(3)
+    gunicorn_port, http_port, https_port = free_ports(3, range(8160, 8170))
     env = {
         **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}},
         "DJANGO_SETTINGS_MODULE": "magazine.settings.test",
@@ -83,55 +53,10 @@ def stack(tmp_path_factory):
     subprocess.run(
         [python, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True
     )
-    subprocess.run(
-        [
-            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-            "-subj", f"/CN={HOST}", "-keyout", str(folder / "privkey.pem"),
-            "-out", str(folder / "fullchain.pem"),
-        ],
-        check=True,
-        capture_output=True,
-    )  # fmt: skip
-    site = subprocess.run(
-        [
-            python, "manage.py", "nginx_conf",
-            "--http-listen", f"127.0.0.1:{http_port}",
-            "--https-listen", f"127.0.0.1:{https_port}",
-            "--certificate", str(folder / "fullchain.pem"),
-            "--certificate-key", str(folder / "privkey.pem"),
-        ],
-        cwd=ROOT, env=env, check=True, capture_output=True, text=True,
-    ).stdout  # fmt: skip
-    (folder / "site.conf").write_text(site)
-    user = "user root;\n" if os.geteuid() == 0 else ""
-    temp_paths = "".join(
-        f"    {kind}_temp_path {folder / kind};\n"
-        for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
-    )
-    (folder / "nginx.conf").write_text(
-        f"{user}worker_processes 1;\npid {folder / 'nginx.pid'};\n"
-        f"error_log {folder / 'error.log'} warn;\n"
-        "events { worker_connections 512; }\n"
-        f"http {{\n    access_log off;\n{temp_paths}    include {folder / 'site.conf'};\n}}\n"
-    )
-    nginx = [NGINX, "-c", str(folder / "nginx.conf"), "-p", str(folder)]
-    test = subprocess.run([*nginx, "-t"], capture_output=True, text=True)
-    assert test.returncode == 0, test.stderr
-    gunicorn = subprocess.Popen(
-        [str(Path(python).parent / "gunicorn"), "-c", "gunicorn.conf.py", "magazine.wsgi"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-    )
-    subprocess.run(nginx, check=True)
-    try:
-        wait_for(gunicorn_port)
-        wait_for(https_port)
+    with nginx_in_front(
+        folder=folder, env=env, python=python, http_port=http_port, https_port=https_port
+    ):
         yield {"gunicorn": gunicorn_port, "https": https_port, "http": http_port}
-    finally:
-        subprocess.run([*nginx, "-s", "stop"], capture_output=True)
-        gunicorn.terminate()
-        gunicorn.wait(timeout=30)
 
 
 def _unverified() -> ssl.SSLContext:

@@ -1,7 +1,8 @@
 """The framework floor for the benchmark: a view that returns fixed bytes and does nothing else.
 
-Routed only when MAGAZINE_BENCH is on (magazine/urls.py). The size is the review page's, set by
-bench/run.py through MAGAZINE_BENCH_FLOOR_BYTES, so the floor and the page send the same bytes.
+Routed only by bench/urls.py, the benchmark settings' root URLconf; the site never has it. The
+size is the review page's, set by bench/run.py through MAGAZINE_BENCH_FLOOR_BYTES, so the floor
+and the page send the same bytes.
 """
 
 import os
