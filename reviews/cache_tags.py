@@ -36,16 +36,23 @@ def _public(state: str | None) -> bool:
 
 
 def review_tags(review: Review) -> set[str]:
-    """A review's change shows on its page, its film's and critic's pages, and every list;
-    unless it was and stays out of readers' sight (a draft, in review, approved...)."""
+    """A review's change shows on its page, its film's pages, the lists of its critic's
+    reviews and every list; unless it was and stays out of readers' sight (a draft, in
+    review, approved...). Not on what shows only the critic (every review page's critic
+    card): a critic's hundreds of review pages stay cached when one of their reviews moves."""
     before = getattr(review, "_public_before", None)
     was_public = before is None or _public(before[2])  # unknown: assume it was
     if not (was_public or _public(review.state)):
         return set()
-    tags = {f"review:{review.pk}", f"film:{review.film_id}", f"critic:{review.critic_id}", REVIEWS}
+    tags = {f"review:{review.pk}", f"film:{review.film_id}", critic_reviews(review.critic_id)}
     if before is not None:
-        tags |= {f"film:{before[0]}", f"critic:{before[1]}"}
-    return tags
+        tags |= {f"film:{before[0]}", critic_reviews(before[1])}
+    return tags | {REVIEWS}
+
+
+def critic_reviews(critic_id: int) -> str:
+    """The tag of what lists one critic's reviews (their page); `critic:<pk>` is the critic."""
+    return f"critic:{critic_id}:reviews"
 
 
 def tagging_tags(tagging: TaggedReview) -> set[str]:

@@ -6,10 +6,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, View
 
+from magazine import freshness
 from magazine.pagination import UncountedPaginator
 from people.models import Critic, Person
 
 from . import workflow
+from .cache_tags import critic_reviews
 from .models import Credit, Film, Review
 from .previews import (
     PreviewLinkExpired,
@@ -110,6 +112,8 @@ class CriticDetailView(ListView):
             Critic.objects.select_related("headshot", "person__headshot"),
             slug=self.kwargs["slug"],
         )
+        # A review moving in or out of this list invalidates this tag (reviews/cache_tags.py).
+        freshness.add_tags(critic_reviews(self.critic.pk))
         return Review.objects.published().filter(critic=self.critic).for_listing().latest_first()
 
     def get_context_data(self, **kwargs):

@@ -183,6 +183,23 @@ def test_a_published_edit_leaves_other_review_and_film_pages_cached(client, revi
     assert b"Edited" in client.get("/").content  # the home page lists it: stale at once
 
 
+def test_a_published_edit_leaves_the_critics_other_review_pages_cached(client, review):
+    # Their critic card shows the critic, not the critic's reviews: a critic's hundreds of
+    # review pages must not go cold each time one of their reviews is edited.
+    sibling = ReviewFactory(published=True, critic=review.critic, headline="Same critic")
+    client.get(sibling.get_absolute_url())
+    client.get(review.critic.get_absolute_url())
+    review.headline = "Edited headline"
+    review.save()
+    assert client.get(sibling.get_absolute_url())[CACHE_HEADER] == "hit"
+    critic_page = client.get(review.critic.get_absolute_url())  # lists the review: stale at once
+    assert critic_page[CACHE_HEADER] == "miss" and b"Edited headline" in critic_page.content
+    review.critic.bio = "Writes about endings."
+    review.critic.save()
+    sibling_page = client.get(sibling.get_absolute_url())  # the critic card changed
+    assert sibling_page[CACHE_HEADER] == "miss" and b"Writes about endings." in sibling_page.content
+
+
 def test_a_tag_removed_or_a_genre_added_outside_a_transaction_shows_at_once(client, review):
     from tests.factories import GenreFactory
 
