@@ -10,7 +10,7 @@ PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-.PHONY: install run serve test lint format check-migrations clean bench bench-quick bench-import bench-load
+.PHONY: install run serve test lint format check-migrations clean bench bench-quick bench-import bench-load bench-newsroom
 
 install: $(VENV)/.installed
 
@@ -86,6 +86,15 @@ bench: install
 	$(PY) bench/loaddata_bench.py $(BENCH_IMPORT_ARGS)
 	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "bench needs nginx: apt-get install -y nginx"; exit 1; }
 	$(PY) bench/load_nginx.py $(BENCH_LOAD_ARGS)
+	$(PY) bench/newsroom.py $(BENCH_NEWSROOM_ARGS)
+
+# Readers over thousands of review pages while the newsroom saves drafts and edits published
+# reviews, with Redis and with the embedded cache (bench/newsroom.py; needs redis-server).
+# BENCH_NEWSROOM_ARGS="--urls 4000 --redis-url redis://127.0.0.1:6379/N" picks a Redis database.
+BENCH_NEWSROOM_ARGS ?=
+bench-newsroom: install
+	@command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install -y wrk"; exit 1; }
+	$(PY) bench/newsroom.py $(BENCH_NEWSROOM_ARGS)
 
 # 64 readers through nginx (TLS) and gunicorn, as deployed, beside the floor (docs/deploy.md).
 # BENCH_LOAD_ARGS="--database postgres --redis-url redis://127.0.0.1:6379/1" as in production.

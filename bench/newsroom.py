@@ -4,7 +4,7 @@
         [--caches redis embedded] [--redis-url redis://127.0.0.1:6379/11] [--port 8145]
 
 Serves the site as bench/run.py does (gunicorn, 2 sync workers, bench settings, page cache on)
-with each cache in turn: Redis (`--redis-url`, whose database is emptied first) and the
+with each cache in turn: Redis (`--redis-url`, under a key prefix of its own) and the
 embedded default (the files every worker shares, in a fresh folder). For each:
 
 1. every one of `--urls` published review pages is requested once (the cache is full);
@@ -133,9 +133,9 @@ def writer(url: str, cache_env: dict[str, str], mode: str, every: float, hot: li
 
 def run_cache(args, prepared: dict, cache: str, paths: list[str], paths_file: Path) -> dict:
     if cache == "redis":
-        redis_db = args.redis_url.rsplit("/", 1)[1]
-        subprocess.run(["redis-cli", "-n", redis_db, "flushdb"], check=True, capture_output=True)
-        cache_env = {"REDIS_URL": args.redis_url, "CACHE_KEY_PREFIX": "newsroom"}
+        # A key prefix of its own: nothing cached before, nothing else's keys touched.
+        prefix = f"newsroom-{time.time_ns()}"
+        cache_env = {"REDIS_URL": args.redis_url, "CACHE_KEY_PREFIX": prefix}
     else:
         folder = RESULTS / "shared-cache-newsroom"
         subprocess.run(["rm", "-rf", str(folder)], check=True)
