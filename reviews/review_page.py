@@ -17,6 +17,7 @@ Previews (unpublished reviews) are rendered from the same templates and never ca
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 
 from django.conf import settings
@@ -41,7 +42,7 @@ def _render(name: str, context: dict, request: HttpRequest) -> SafeString:
     return render_to_string(f"{PARTS}/{name}.html", context, request)
 
 
-def article_parts(review: Review, request: HttpRequest, today=None) -> dict:
+def article_parts(review: Review, request: HttpRequest, today: datetime.date | None = None) -> dict:
     """The parts that change only with content, and the date: the head, the article (with
     its where-to-watch note as of `today`) and the critic card."""
     today = today or timezone.localdate()
