@@ -34,6 +34,30 @@ def test_second_anonymous_request_is_served_from_the_cache_with_one_query(
     assert second["ETag"] == first["ETag"]
 
 
+def test_a_hit_is_one_cache_round_trip(client, review, monkeypatch):
+    from django.core.cache import caches
+
+    client.get(review.get_absolute_url())
+    backend, calls, depth = caches["default"], [], [0]
+
+    def counted(name, method):
+        def call(*args, **kwargs):
+            if not depth[0]:  # a backend's get_many may call its own get: one trip
+                calls.append(name)
+            depth[0] += 1
+            try:
+                return method(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        return call
+
+    for name in ("get", "get_many", "set", "set_many", "add", "delete", "has_key", "incr"):
+        monkeypatch.setattr(backend, name, counted(name, getattr(backend, name)))
+    assert client.get(review.get_absolute_url())[CACHE_HEADER] == "hit"
+    assert calls == ["get_many"]
+
+
 def test_logged_in_staff_neither_read_nor_fill_the_cache(client, admin_client, review):
     url = review.get_absolute_url()
     staff_first = admin_client.get(url)
