@@ -25,7 +25,6 @@ from collections import Counter
 
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Substr, Upper
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -105,17 +104,15 @@ def film_facets(now: datetime.datetime | None = None) -> dict[str, dict[str, int
 
 
 def _film_facets(now: datetime.datetime) -> dict[str, dict[str, int]]:
+    # One pass over the films (an EXISTS on the (film, state, publish_at) index each), then
+    # the film-genre pairs: three grouped queries each repeated the EXISTS pass (1.5 s).
     reviewed = Film.objects.with_published_reviews(now).order_by()
-    facets: dict[str, Counter] = {INITIAL: Counter(), YEAR: Counter(), GENRE: Counter()}
-    initials = reviewed.annotate(initial=Upper(Substr("title", 1, 1))).values("initial")
-    for row in initials.annotate(n=Count("pk")):
-        facets[INITIAL][initial_of(row["initial"] or "")] += row["n"]
-    for row in reviewed.values("year").annotate(n=Count("pk")):
-        facets[YEAR][str(row["year"])] += row["n"]
-    in_genres = Film.genres.through.objects.filter(film__in=reviewed.values("pk")).order_by()
-    for row in in_genres.values("genre").annotate(n=Count("film")):
-        facets[GENRE][str(row["genre"])] += row["n"]
-    return {kind: dict(counts) for kind, counts in facets.items()}
+    films = {pk: (title, year) for pk, title, year in reviewed.values_list("pk", "title", "year")}
+    initials = Counter(initial_of(title) for title, _ in films.values())
+    years = Counter(str(year) for _, year in films.values())
+    pairs = Film.genres.through.objects.order_by().values_list("film_id", "genre_id")
+    genres = Counter(str(genre) for film, genre in pairs.iterator() if film in films)
+    return {INITIAL: dict(initials), YEAR: dict(years), GENRE: dict(genres)}
 
 
 def visible_review_total(now: datetime.datetime | None = None) -> int:
