@@ -4,50 +4,51 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('library', '0003_reader_text_refuses_control_characters'),
-        ('people', '0009_headshots_only_in_library'),
-        ('reviews', '0025_posters_and_lead_images_only_in_library'),
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
+        ("library", "0003_reader_text_refuses_control_characters"),
+        ("people", "0009_headshots_only_in_library"),
+        ("reviews", "0025_posters_and_lead_images_only_in_library"),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
     ]
 
     operations = [
         migrations.RemoveField(
-            model_name='critictally',
-            name='critic',
+            model_name="critictally",
+            name="critic",
         ),
         migrations.DeleteModel(
-            name='FilmFacet',
+            name="FilmFacet",
         ),
         migrations.RemoveField(
-            model_name='tagtally',
-            name='tag',
+            model_name="tagtally",
+            name="tag",
         ),
         migrations.RemoveIndex(
-            model_name='film',
-            name='film_reviewed_since',
+            model_name="film",
+            name="film_reviewed_since",
         ),
         migrations.RemoveIndex(
-            model_name='review',
-            name='review_critic_visibility',
+            model_name="review",
+            name="review_critic_visibility",
         ),
         migrations.RemoveField(
-            model_name='film',
-            name='tally_first_publish_at',
+            model_name="film",
+            name="tally_first_publish_at",
         ),
         migrations.RemoveField(
-            model_name='film',
-            name='tally_published_reviews',
+            model_name="film",
+            name="tally_published_reviews",
         ),
         migrations.AddIndex(
-            model_name='review',
-            index=models.Index(fields=['critic', 'state', 'publish_at', 'film'], name='review_critic_visibility'),
+            model_name="review",
+            index=models.Index(
+                fields=["critic", "state", "publish_at", "film"], name="review_critic_visibility"
+            ),
         ),
         migrations.DeleteModel(
-            name='CriticTally',
+            name="CriticTally",
         ),
         migrations.DeleteModel(
-            name='TagTally',
+            name="TagTally",
         ),
     ]
