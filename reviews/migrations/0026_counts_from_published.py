@@ -12,16 +12,8 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveField(
-            model_name="critictally",
-            name="critic",
-        ),
         migrations.DeleteModel(
             name="FilmFacet",
-        ),
-        migrations.RemoveField(
-            model_name="tagtally",
-            name="tag",
         ),
         migrations.RemoveIndex(
             model_name="film",
