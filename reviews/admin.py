@@ -319,6 +319,9 @@ class ReviewAdminForm(forms.ModelForm):
             services.review_check_version(
                 review_id=self.instance.pk, expected_version=cleaned_data.get("version")
             )
+            services.review_check_live_move(
+                review_id=self.instance.pk, film=cleaned_data.get("film")
+            )
         return cleaned_data
 
     @property
