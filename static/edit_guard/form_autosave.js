@@ -11,7 +11,7 @@ function startFormAutosave() {
   const seconds = Math.max(parseFloat(box.dataset.seconds) || 60, 0.5);
   const csrf = form.querySelector("input[name=csrfmiddlewaretoken]");
   const keyInput = form.querySelector("input[name=form_autosave_key]");
-  const NOT_KEPT = new Set(["csrfmiddlewaretoken", "form_autosave_key", "edit_version"]);
+  const NOT_KEPT = new Set(["csrfmiddlewaretoken", "form_autosave_key"]);
   const IGNORED_TYPES = new Set(["file", "submit", "button", "reset", "image"]);
 
   const kept = (element) =>
@@ -172,6 +172,10 @@ function startFormAutosave() {
       element.dispatchEvent(new Event("input", { bubbles: true }));
       element.dispatchEvent(new Event("change", { bubbles: true }));
     }
+    // The draft is a copy of the version it was typed on: if someone saved since, saving it
+    // is refused and shows what they changed, instead of silently putting back old values.
+    const version = form.elements.namedItem("edit_version");
+    if (version && values.has("edit_version")) version.value = values.get("edit_version")[0];
     // Go on autosaving into the draft restored, not beside it.
     if (keyInput && draft.key) keyInput.value = draft.key;
     offer.hidden = true;

@@ -114,3 +114,38 @@ def test_a_draft_can_be_discarded_from_the_offer(open_page, editor):
     expect(reopened.locator("#form-autosave-status")).to_contain_text("discarded")
     assert wait_for(lambda: not FormAutosave.objects.exists())
     expect(reopened.locator("#id_synopsis")).to_have_value("The saved synopsis.")
+
+
+def test_a_draft_restored_after_someone_else_saved_cannot_overwrite_their_work(
+    open_page, editor, superuser
+):
+    """The draft keeps the version it was typed on: restored after another save, it is refused
+    as a stale copy (showing what changed), never silently putting back the old values."""
+    film = FilmFactory(title="Strangers", synopsis="Old synopsis.", runtime_minutes=100)
+    url = f"/admin/reviews/film/{film.pk}/change/"
+    page = log_in(open_page(), "editor")
+    page.goto(url)
+    page.fill("#id_synopsis", SYNOPSIS)
+    context = page.context
+    page.close()
+    assert wait_for(lambda: FormAutosave.objects.filter(author=editor).exists())
+
+    chief = log_in(open_page(), "chief")
+    chief.goto(url)
+    chief.fill("#id_runtime_minutes", "105")
+    chief.click("input[name=_continue]")
+    expect(chief.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    reopened = context.new_page()
+    reopened.goto(url)
+    expect(reopened.locator("#id_runtime_minutes")).to_have_value("105")
+    reopened.locator("#form-autosave-offer").get_by_role(
+        "button", name="Restore into the form"
+    ).click()
+    expect(reopened.locator("#id_synopsis")).to_have_value(SYNOPSIS)
+    reopened.click("input[name=_continue]")
+
+    expect(reopened.locator("#stale-edit")).to_contain_text("Someone else saved this film")
+    expect(reopened.locator("#id_synopsis")).to_have_value(SYNOPSIS)  # the typing is kept
+    film.refresh_from_db()
+    assert (film.runtime_minutes, film.synopsis) == (105, "Old synopsis.")
