@@ -31,7 +31,7 @@ class ReviewsConfig(AppConfig):
         # The stored counts of the reader's indexes follow every write that changes them,
         # whichever way it is made (admin, services, shell, queryset deletes).
         from . import tallies
-        from .models import Film, Genre, Review, TaggedReview
+        from .models import Film, FilmGenre, Genre, Review, TaggedReview
 
         post_save.connect(tallies.review_saved, sender=Review, dispatch_uid="tally-review")
         post_delete.connect(tallies.review_deleted, sender=Review, dispatch_uid="tally-review-del")
@@ -42,6 +42,10 @@ class ReviewsConfig(AppConfig):
         post_save.connect(tallies.film_saved, sender=Film, dispatch_uid="tally-film")
         m2m_changed.connect(
             tallies.film_genres_changed, sender=Film.genres.through, dispatch_uid="tally-genres"
+        )
+        post_save.connect(tallies.film_genre_changed, sender=FilmGenre, dispatch_uid="tally-fg")
+        post_delete.connect(
+            tallies.film_genre_changed, sender=FilmGenre, dispatch_uid="tally-fg-del"
         )
         post_delete.connect(tallies.tag_deleted, sender=Tag, dispatch_uid="tally-tag-gone")
         post_delete.connect(tallies.genre_deleted, sender=Genre, dispatch_uid="tally-genre-del")

@@ -276,6 +276,13 @@ def film_genres_changed(sender, instance, action: str, reverse: bool, **kwargs) 
         refresh_film_facets()
 
 
+def film_genre_changed(sender, instance, raw: bool = False, **kwargs) -> None:
+    """A row of a film's genre list saved or deleted (the film form's inline): the genre
+    facets count it when the film is reviewed."""
+    if not raw and _is_reviewed(instance.film_id):
+        refresh_film_facets()
+
+
 def tag_deleted(sender, instance: Tag, **kwargs) -> None:
     # Removing the tag's taggings recounted it (and so kept a tally row) just before the tag
     # itself went: drop that row in the same transaction.

@@ -10,7 +10,7 @@ from magazine.pagination import UncountedPaginator
 from people.models import Critic, Person
 
 from . import workflow
-from .models import Credit, Film, Review
+from .models import Credit, Film, Review, genres_in_order
 from .previews import (
     PreviewLinkExpired,
     PreviewLinkInvalid,
@@ -77,7 +77,7 @@ class FilmDetailView(DetailView):
 
     def get_queryset(self) -> QuerySet[Film]:
         return Film.objects.select_related("poster").prefetch_related(
-            "genres",
+            genres_in_order(),
             "availabilities",
             Prefetch("credits", queryset=Credit.objects.select_related("person")),
             Prefetch(

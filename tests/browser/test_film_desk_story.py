@@ -1,7 +1,7 @@
 """The whole film-desk job in a real browser, counting what it costs: an editor enters a film
-(poster, genre, director and a five-person cast, every person new, billing order changed by
-dragging) on one page, assigns it from the release calendar; the writer starts the review from
-"Assigned to me" and submits; the editor sends it back; the writer sees the comment at the top,
+(poster, two genres, director and a five-person cast, every person and genre new, billing and
+genre order changed by dragging) on one page, assigns it from the release calendar; the
+writer starts the review from "Assigned to me" and submits; the editor sends it back; the writer sees the comment at the top,
 revises and resubmits; the editor approves and schedules. Then a reader sees it all.
 
 Every click (and file choice, option choice and drag) is counted, as is every page load;
@@ -86,7 +86,17 @@ def test_from_an_empty_film_to_a_scheduled_review_in_at_most_40_clicks(
     editor_page.goto("/admin/reviews/film/add/")
     editor_page.fill("#id_title", "All of Us Strangers")
     editor_page.fill("#id_year", "2023")
-    choose_new(counter, editor_page, ".field-genres", "Ghost story")
+    # Two genres, each new; the second is the one readers should see first: drag it up.
+    choose_new(counter, editor_page, "#genre_links-0", "Romance")
+    choose_new(counter, editor_page, "#genre_links-1", "Ghost story")
+    assert editor_page.input_value("#id_genre_links-0-position") == "1"
+    assert editor_page.input_value("#id_genre_links-1-position") == "2"
+    counter.clicks += 1
+    editor_page.locator("#genre_links-1 .credit-drag").drag_to(
+        editor_page.locator("#genre_links-0")
+    )
+    assert editor_page.input_value("#id_genre_links-1-position") == "1"
+    assert editor_page.input_value("#id_genre_links-0-position") == "2"
     counter.clicks += 1  # choosing the poster file is a click in a real browser
     # (Uploaded into the media library from the film's own form: no pop-up.)
     editor_page.set_input_files("#id_poster_upload", str(poster))
@@ -121,7 +131,7 @@ def test_from_an_empty_film_to_a_scheduled_review_in_at_most_40_clicks(
     film = Film.objects.get(title="All of Us Strangers")
     assert [c.person.name for c in film.cast] == CAST
     assert film.directors[0].name == "Andrew Haigh" and film.poster
-    assert [g.name for g in film.genres.all()] == ["Ghost story"]
+    assert [link.genre.name for link in film.genre_links.all()] == ["Ghost story", "Romance"]
 
     # The calendar flags it (opens within 14 days, nobody on it); the editor assigns it.
     editor_page.goto(f"/admin/reviews/film/calendar/?date={opens.isoformat()}")
@@ -203,5 +213,6 @@ def test_from_an_empty_film_to_a_scheduled_review_in_at_most_40_clicks(
             expect(main).to_contain_text(name)
         text = main.inner_text()
         assert [text.index(name) for name in CAST] == sorted(text.index(n) for n in CAST)
+        assert "Ghost story, Romance" in text  # the genres in the order the editor gave
         expect(main).to_contain_text("Andrew Haigh")
         expect(reader.locator("main img").first).to_be_visible()
