@@ -487,6 +487,9 @@ class ReviewAdmin(
 
         The change form of a live review shows its pending changes, if any: editors go on
         from them, and the public text stays as it is until the changes are published."""
+        shown = getattr(request, "_review_shown", None)
+        if shown is not None and from_field is None and str(shown.pk) == str(object_id):
+            return shown
         review = super().get_object(request, object_id, from_field)
         match = request.resolver_match
         if review is not None and match and match.url_name == "reviews_review_change":
@@ -697,6 +700,10 @@ class ReviewAdmin(
         review = self.get_object(request, unquote(object_id))
         if review is not None:
             extra_context = {**(extra_context or {}), **self.workflow_context(request, review)}
+            if request.method == "GET":
+                # Django's view reads it again: on a GET (nothing posted changes it) it may
+                # reuse this one, with its pending changes already looked up.
+                request._review_shown = review
         return super().change_view(request, object_id, form_url, extra_context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):

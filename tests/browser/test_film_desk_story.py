@@ -1,8 +1,9 @@
 """The whole film-desk job in a real browser, counting what it costs: an editor enters a film
 (poster, two genres, director and a five-person cast, every person and genre new, billing and
 genre order changed by dragging) on one page, assigns it from the release calendar; the
-writer starts the review from "Assigned to me" and submits; the editor sends it back; the writer sees the comment at the top,
-revises and resubmits; the editor approves and schedules. Then a reader sees it all.
+writer starts the review from "Assigned to me" and submits; the editor sends it back; the
+writer sees the comment at the top, revises and resubmits; the editor approves and
+schedules. Then a reader sees it all.
 
 Every click (and file choice, option choice and drag) is counted, as is every page load;
 the budget is 40 clicks and no pop-up windows (it was about 86 clicks and 14 pop-ups)."""
