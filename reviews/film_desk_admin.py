@@ -147,6 +147,8 @@ class FilmGenreInlineForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["position"].required = False
         self.fields["position"].help_text = "Left empty: after the others."
+        if self.instance.pk is None:
+            self.fields["position"].initial = None  # a spare row: numbered once it is used
 
 
 class GenreFormSet(OrderedRowsFormSet):
@@ -165,6 +167,9 @@ class FilmGenreInline(admin.TabularInline):
     classes = ["film-genres"]
     verbose_name = "genre"
     verbose_name_plural = "genres"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("genre")  # each row's label
 
     # A film's genre list is part of the film, as the plain many-to-many was: whoever may
     # edit the film may edit its list (the rows have no permissions of their own to grant).

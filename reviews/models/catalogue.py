@@ -382,7 +382,7 @@ class FilmGenre(models.Model):
         unique_together = [("film", "genre")]  # as the plain many-to-many's table had it
 
     def __str__(self) -> str:
-        return f"{self.genre} ({self.position})"
+        return str(self.genre)
 
 
 def genres_in_order(lookup: str = "genres") -> models.Prefetch:
