@@ -5,8 +5,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("reviews", "0025_posters_and_lead_images_only_in_library")]
-AFTER = [("reviews", "0026_film_genres_in_order")]
+BEFORE = [("reviews", "0026_counts_from_published")]
+AFTER = [("reviews", "0027_film_genres_in_order")]
 
 
 def migrate(targets):

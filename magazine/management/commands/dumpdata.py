@@ -1,5 +1,5 @@
 """`dumpdata` that leaves out derived tables (`derived_data = True` on the model, e.g. the
-index pages' stored counts): they are rebuilt from the content on every load, so an export
+cache tags' versions): they are rebuilt from the content on every load, so an export
 holds only what editors wrote. Nor does it write the rows of a through model that only keeps
 a list's order (`list_order_field`, e.g. a film's genres): the list on the film carries them,
 in order (magazine.precise_json). Every stock option works as before."""

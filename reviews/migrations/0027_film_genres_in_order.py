@@ -24,7 +24,7 @@ def number_by_name(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reviews", "0025_posters_and_lead_images_only_in_library"),
+        ("reviews", "0026_counts_from_published"),
     ]
 
     operations = [
