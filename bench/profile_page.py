@@ -1,12 +1,14 @@
 """Profile one page in-process, the way gunicorn calls it (the WSGI application, bench settings).
 
     DATABASE_URL=sqlite:///bench-results/catalogue-1000.sqlite3 \
-        .venv/bin/python bench/profile_page.py review [--requests 300] [--profile] [--cache]
+        .venv/bin/python bench/profile_page.py review [--requests 300] [--rounds 5] \
+        [--profile] [--cache]
 
 The page is a name from bench/pages.py (its sample objects picked as bench/probe.py does) or a
 path. Prints CPU ms per request for the page and for the framework floor, and their ratio;
 with --profile, the functions that took the most time (cProfile, cumulative). The page cache is
-off unless --cache is given (then it measures warm hits).
+off unless --cache is given (then it measures warm hits). With --rounds N the floor and the
+page take turns N times and the medians are printed (a busy machine moves both alike).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import cProfile
 import io
 import os
 import pstats
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -29,6 +32,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("page")
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--cache", action="store_true", help="Measure with the page cache on.")
     parser.add_argument("--top", type=int, default=40)
@@ -82,11 +86,15 @@ def main() -> None:
         return 1000 * (time.process_time() - started) / args.requests
 
     size = len(request(path))
-    floor = cpu_ms(FLOOR_PATH)
-    page = cpu_ms(path)
+    floors, pages = [], []
+    for _ in range(args.rounds):
+        floors.append(cpu_ms(FLOOR_PATH))
+        pages.append(cpu_ms(path))
+    floor, page = statistics.median(floors), statistics.median(pages)
     print(
-        f"{path}: {size:,} bytes, {page:.2f} ms CPU; floor {floor:.2f} ms; "
-        f"x floor {floor / page:.2f}"
+        f"{path}: {size:,} bytes, {page:.2f} ms CPU; floor {floor:.3f} ms; "
+        f"x floor {floor / page:.4f}"
+        + (f" (medians of {args.rounds} rounds)" if args.rounds > 1 else "")
     )
     if args.profile:
         profiler = cProfile.Profile()

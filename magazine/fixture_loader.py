@@ -149,6 +149,7 @@ class Record:
     m2m: dict[str, list[models.Model]] | None = None
     m2m_added: dict[str, set] | None = None
     m2m_removed: dict[str, set] | None = None
+    m2m_positions: dict[str, dict] | None = None  # a list's place of each item, when kept
     changed_fields: set[str] | frozenset[str] = frozenset()
     bad_fields: set[str] | frozenset[str] = frozenset()
     tags_before: set[str] | frozenset[str] = frozenset()
@@ -323,9 +324,19 @@ def final_field(model: type[models.Model], path: str) -> models.Field:
 MISSING = object()
 
 
-def auto_many_to_many(model: type[models.Model]) -> list[models.ManyToManyField]:
-    """Many-to-many fields a fixture sets as lists (not those with their own through model)."""
-    return [f for f in model._meta.many_to_many if f.remote_field.through._meta.auto_created]
+def list_order_field(field_: models.ManyToManyField) -> str | None:
+    """The through model's field that keeps the list's order (`list_order_field`), if any."""
+    return getattr(field_.remote_field.through, "list_order_field", None)
+
+
+def list_many_to_many(model: type[models.Model]) -> list[models.ManyToManyField]:
+    """Many-to-many fields a fixture sets as lists: plain ones, and those whose through model
+    only keeps the list's order (Film.genres); not those with a through model of their own."""
+    return [
+        f
+        for f in model._meta.many_to_many
+        if f.remote_field.through._meta.auto_created or list_order_field(f)
+    ]
 
 
 class FixtureLoader:
@@ -389,6 +400,17 @@ class FixtureLoader:
                 or model._meta.app_config in self.excluded_apps
                 or not router.allow_migrate_model(self.using, model)
             ):
+                continue
+            if getattr(model, "list_order_field", None):
+                self.problems.append(
+                    Problem(
+                        source,
+                        position,
+                        f"{model._meta.label_lower} rows are not loaded on their own: give them "
+                        "as the list on the object they belong to, in order (e.g. a film's "
+                        '"genres")',
+                    )
+                )
                 continue
             self.records.append(
                 Record(source, position, model, item.get("fields", {}), pk=item.get("pk"))
@@ -532,7 +554,7 @@ class FixtureLoader:
     ) -> None:
         name = field_.name
         if field_.many_to_many:
-            if not field_.remote_field.through._meta.auto_created:
+            if field_ not in list_many_to_many(field_.model):
                 through = field_.remote_field.through._meta.label_lower
                 self.problem(record, f"give these as separate {through} objects", name)
                 return
@@ -934,46 +956,63 @@ class FixtureLoader:
             manager.bulk_update([r.instance for r in updates], sorted(names), batch_size=500)
 
     def plan_many_to_many(self, model: type[models.Model], records: list[Record]) -> None:
-        """Work out which links each object gains and loses; the fixture's list is the set."""
-        for f in auto_many_to_many(model):
+        """Work out which links each object gains and loses; the fixture's list is the set,
+        and where the through model keeps an order, the order (a link that moves is made
+        again at its new place)."""
+        for f in list_many_to_many(model):
             named = [r for r in records if not r.failed and f.name in (r.m2m or {})]
             if not named:
                 continue
             through = f.remote_field.through
             source_att = through._meta.get_field(f.m2m_field_name()).attname
             target_att = through._meta.get_field(f.m2m_reverse_field_name()).attname
-            current: dict[Any, set] = defaultdict(set)
+            order_att = list_order_field(f)
+            current: dict[Any, dict] = defaultdict(dict)  # owner: {item: its place or None}
             owners = [r.existing.pk for r in named if r.existing is not None]
             for chunk in chunked(owners, self.chunk_size):
                 rows = (
                     through._base_manager.using(self.using)
                     .filter(**{f"{source_att}__in": chunk})
-                    .values_list(source_att, target_att)
+                    .values_list(source_att, target_att, order_att or source_att)
                 )
-                for owner, item in rows:
-                    current[owner].add(item)
+                for owner, item, place in rows:
+                    current[owner][item] = place if order_att else None
             for record in named:
-                targets = {
-                    NewObject(item) if item.pk is None else item.pk for item in record.m2m[f.name]
+                positions: dict = {}  # the first mention of an item gives its place
+                for item in record.m2m[f.name]:
+                    key = NewObject(item) if item.pk is None else item.pk
+                    positions.setdefault(key, len(positions) + 1 if order_att else None)
+                targets = set(positions)
+                was = current[record.existing.pk] if record.existing is not None else {}
+                before = set(was)
+                moved = {item for item in targets & before if was[item] != positions[item]}
+                record.m2m_added = {**(record.m2m_added or {}), f.name: (targets - before) | moved}
+                record.m2m_removed = {
+                    **(record.m2m_removed or {}),
+                    f.name: (before - targets) | moved,
                 }
-                before = current[record.existing.pk] if record.existing is not None else set()
-                record.m2m_added = {**(record.m2m_added or {}), f.name: targets - before}
-                record.m2m_removed = {**(record.m2m_removed or {}), f.name: before - targets}
-                if record.existing is not None and targets != before:
+                if order_att:
+                    record.m2m_positions = {**(record.m2m_positions or {}), f.name: positions}
+                if record.existing is not None and (targets != before or moved):
                     record.changed_fields |= {f.name}
 
     def write_many_to_many(self, model: type[models.Model], records: list[Record]) -> None:
-        for f in auto_many_to_many(model):
+        for f in list_many_to_many(model):
             through = f.remote_field.through
             source_att = through._meta.get_field(f.m2m_field_name()).attname
             target_att = through._meta.get_field(f.m2m_reverse_field_name()).attname
+            order_att = list_order_field(f)
             manager = through._base_manager.using(self.using)
             links = []
             for record in records:
                 owner = record.instance.pk
-                for item in (record.m2m_added or {}).get(f.name, ()):
-                    item = item.instance.pk if isinstance(item, NewObject) else item
-                    links.append(through(**{source_att: owner, target_att: item}))
+                positions = (record.m2m_positions or {}).get(f.name, {})
+                for key in (record.m2m_added or {}).get(f.name, ()):
+                    item = key.instance.pk if isinstance(key, NewObject) else key
+                    link = through(**{source_att: owner, target_att: item})
+                    if order_att:
+                        setattr(link, order_att, positions[key])
+                    links.append(link)
                 if removed := (record.m2m_removed or {}).get(f.name):
                     manager.filter(**{source_att: owner, f"{target_att}__in": removed}).delete()
             manager.bulk_create(links, batch_size=500)

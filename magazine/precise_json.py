@@ -27,5 +27,24 @@ class Serializer(django_json.Serializer):
         super()._init_options()
         self.json_kwargs["cls"] = PreciseJSONEncoder
 
+    def handle_m2m_field(self, obj, field):
+        """A list whose through model keeps its order (`list_order_field`, Film.genres) is
+        written in that order, like a plain many-to-many (Django leaves such fields out)."""
+        through = field.remote_field.through
+        order = getattr(through, "list_order_field", None)
+        if order is None:
+            return super().handle_m2m_field(obj, field)
+        target = field.m2m_reverse_field_name()
+        links = (
+            through._default_manager.filter(**{field.m2m_field_name(): obj.pk})
+            .select_related(target)
+            .order_by(order, "pk")
+        )
+        items = [getattr(link, target) for link in links]
+        if self.use_natural_foreign_keys and hasattr(field.remote_field.model, "natural_key"):
+            self._current[field.name] = [item.natural_key() for item in items]
+        else:
+            self._current[field.name] = [self._value_from_field(i, i._meta.pk) for i in items]
+
 
 Deserializer = django_json.Deserializer

@@ -28,8 +28,10 @@ from magazine.zones import describe_moment, desk_time_zone, moment_from_clock, t
 from . import embargoes, selectors, services, workflow, writing
 from .diffs import snapshot_diff
 from .film_desk_admin import (
+    CriticListFilter,
     FilmDeskCreditInline,
     FilmDeskMixin,
+    FilmGenreInline,
     GenreCreateInPlaceMixin,
     ReviewBulkActionsMixin,
 )
@@ -176,7 +178,7 @@ class FilmAdmin(LibraryImageChooserMixin, EditGuardAdmin, FilmDeskMixin, admin.M
     list_filter = ["genres", "year"]
     search_fields = ["title", "slug", "source_title", "source_author"]
     prepopulated_fields = {"slug": ["title", "year"]}
-    inlines = [FilmDeskCreditInline, AvailabilityInline]
+    inlines = [FilmGenreInline, FilmDeskCreditInline, AvailabilityInline]
     # The poster is chosen from the media library (search, or + to upload one).
     autocomplete_fields = ["poster"]
 
@@ -188,7 +190,7 @@ class FilmAdmin(LibraryImageChooserMixin, EditGuardAdmin, FilmDeskMixin, admin.M
 
     readonly_fields = ["embargo_lifts", "embargo_holds", "poster_now"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "year", "release_date", "runtime_minutes", "genres"]}),
+        (None, {"fields": ["title", "slug", "year", "release_date", "runtime_minutes"]}),
         (
             "About the film",
             {"fields": ["synopsis", "poster", "poster_upload", "poster_now", "imdb_id"]},
@@ -381,8 +383,8 @@ class ReviewAdmin(
     change_form_template = "admin/reviews/review/change_form.html"
     form_autosave = False  # its own: autosave revisions and unsaved new reviews
     change_list_template = "admin/reviews/review/change_list.html"
-    list_display = ["headline", "film", "critic", "kind", "status", "publish_time", "updated_at"]
-    list_filter = [ReviewStateFilter, "kind", "critic", "publish_at"]
+    list_display = ["headline", "film", "critic", "kind", "status", "publish_time", "updated"]
+    list_filter = [ReviewStateFilter, "kind", ("critic", CriticListFilter), "publish_at"]
     list_select_related = ["film", "critic"]
     search_fields = ["headline", "slug", "standfirst", "film__title", "critic__byline"]
     prepopulated_fields = {"slug": ["headline"]}
@@ -432,6 +434,10 @@ class ReviewAdmin(
     @admin.display(description="Publish at", ordering="publish_at")
     def publish_time(self, review: Review) -> str:
         return describe_moment(review.publish_at) if review.publish_at else "–"
+
+    @admin.display(description="Updated", ordering="updated_at")
+    def updated(self, review: Review) -> str:
+        return describe_moment(review.updated_at)
 
     @admin.display(description="First published", ordering="first_published_at")
     def first_published(self, review: Review) -> str:
@@ -485,6 +491,9 @@ class ReviewAdmin(
 
         The change form of a live review shows its pending changes, if any: editors go on
         from them, and the public text stays as it is until the changes are published."""
+        shown = getattr(request, "_review_shown", None)
+        if shown is not None and from_field is None and str(shown.pk) == str(object_id):
+            return shown
         review = super().get_object(request, object_id, from_field)
         match = request.resolver_match
         if review is not None and match and match.url_name == "reviews_review_change":
@@ -695,6 +704,10 @@ class ReviewAdmin(
         review = self.get_object(request, unquote(object_id))
         if review is not None:
             extra_context = {**(extra_context or {}), **self.workflow_context(request, review)}
+            if request.method == "GET":
+                # Django's view reads it again: on a GET (nothing posted changes it) it may
+                # reuse this one, with its pending changes already looked up.
+                request._review_shown = review
         return super().change_view(request, object_id, form_url, extra_context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):

@@ -15,41 +15,27 @@ from collections.abc import Callable
 
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.dates import MONTHS_3
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from magazine.zones import describe_moment
+
 from .models import Review
 
 
-def moment_formatter() -> Callable[[datetime.datetime | None], str]:
-    """“28 Nov 2026, 17:37 UTC” (magazine.zones.MOMENT_FORMAT, “j M Y, H:i T”), without
-    Django's general date formatter: month names are looked up once per list."""
-    months = {number: str(name).title() for number, name in MONTHS_3.items()}
-
-    def moment(value: datetime.datetime | None) -> str:
-        if value is None:
-            return "–"
-        local = timezone.localtime(value)
-        return f"{local.day} {months[local.month]} {local.year}, {local:%H:%M} {local.tzname()}"
-
-    return moment
+def moment(value: datetime.datetime | None) -> str:
+    return "–" if value is None else describe_moment(value)
 
 
-def _cells(moment) -> dict[str, Callable[[Review], str]]:
-    return {
-        "film": lambda review: str(review.film),
-        "critic": lambda review: str(review.critic),
-        "kind": lambda review: review.get_kind_display(),
-        "status": lambda review: review.status_label,
-        "publish_time": lambda review: moment(review.publish_at),
-        "updated_at": lambda review: moment(review.updated_at),
-    }
-
-
-NOWRAP = {"updated_at"}  # as Django marks date columns
+CELLS: dict[str, Callable[[Review], str]] = {
+    "film": lambda review: str(review.film),
+    "critic": lambda review: str(review.critic),
+    "kind": lambda review: review.get_kind_display(),
+    "status": lambda review: review.status_label,
+    "publish_time": lambda review: moment(review.publish_at),
+    "updated": lambda review: moment(review.updated_at),
+}
 
 
 def review_rows(cl) -> list[list[SafeString]] | None:
@@ -59,8 +45,7 @@ def review_rows(cl) -> list[list[SafeString]] | None:
     if cl.formset is not None or not names or names[0] != "action_checkbox":
         return None
     link_name, *other_names = names[1:]
-    cells = _cells(moment_formatter())
-    if link_name != "headline" or any(name not in cells for name in other_names):
+    if link_name != "headline" or any(name not in CELLS for name in other_names):
         return None
     url = reverse(f"admin:{cl.opts.app_label}_{cl.opts.model_name}_change", args=[0])
     before, _, after = url.rpartition("/0/")
@@ -77,7 +62,6 @@ def review_rows(cl) -> list[list[SafeString]] | None:
             f'<th class="field-headline"><a href="{before}/{pk}/{after}{suffix}">{name}</a></th>',
         ]
         for column in other_names:
-            css = f"field-{column} nowrap" if column in NOWRAP else f"field-{column}"
-            parts.append(f'<td class="{css}">{escape(cells[column](review))}</td>')
+            parts.append(f'<td class="field-{column}">{escape(CELLS[column](review))}</td>')
         rows.append([mark_safe("".join(parts))])
     return rows

@@ -25,7 +25,16 @@ from library.models import Image
 from magazine import freshness
 from people.models import Critic, Person
 
-from .models import Availability, Correction, Credit, Film, Genre, Review, TaggedReview
+from .models import (
+    Availability,
+    Correction,
+    Credit,
+    Film,
+    FilmGenre,
+    Genre,
+    Review,
+    TaggedReview,
+)
 
 REVIEWS, FILMS, CRITICS, PEOPLE = "reviews:list", "films:list", "critics:list", "people:list"
 # What the counts of reviews readers see carry (reviews/tallies.py): only a change of which
@@ -82,6 +91,9 @@ READER_MODELS: dict[type[Model], tuple[str | None, Callable[[Model], Iterable[st
     Tag: ("tag", lambda tag: {f"tag:{tag.pk}", REVIEWS}),
     Credit: (None, lambda credit: {f"film:{credit.film_id}", f"person:{credit.person_id}"}),
     Availability: (None, lambda window: {f"film:{window.film_id}"}),
+    # A row of a film's genre list (the film form's inline; the manager's add and remove are
+    # the m2m_changed receiver below): the film, the genre's page and the film lists.
+    FilmGenre: (None, lambda link: {f"film:{link.film_id}", f"genre:{link.genre_id}", FILMS}),
     Correction: (None, lambda correction: {f"review:{correction.review_id}"}),
     TaggedReview: (None, tagging_tags),
     # A library image (a poster, headshot or lead image) shows on every page that loads it: a

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -21,7 +21,7 @@ from django.utils.dateparse import parse_date
 from people.models import Critic, Person
 
 from . import calendar, services, workflow
-from .models import Assignment, Credit, Film
+from .models import Assignment, Credit, Film, FilmGenre
 
 
 class CreatingAutocompleteMixin:
@@ -50,10 +50,6 @@ class CreatingAutocompleteSelect(CreatingAutocompleteMixin, AutocompleteSelect):
     pass
 
 
-class CreatingAutocompleteSelectMultiple(CreatingAutocompleteMixin, AutocompleteSelectMultiple):
-    pass
-
-
 def person_widget(admin_site) -> CreatingAutocompleteSelect:
     return CreatingAutocompleteSelect(
         Credit._meta.get_field("person"),
@@ -63,9 +59,9 @@ def person_widget(admin_site) -> CreatingAutocompleteSelect:
     )
 
 
-def genres_widget(admin_site) -> CreatingAutocompleteSelectMultiple:
-    return CreatingAutocompleteSelectMultiple(
-        Film._meta.get_field("genres"),
+def genre_widget(admin_site) -> CreatingAutocompleteSelect:
+    return CreatingAutocompleteSelect(
+        FilmGenre._meta.get_field("genre"),
         admin_site,
         create_url="admin:reviews_genre_create_in_place",
         noun="genre",
@@ -97,9 +93,11 @@ class CreditInlineForm(forms.ModelForm):
             self.fields["role"].initial = Credit.Role.CAST  # most rows of a film are its cast
 
 
-class CreditFormSet(forms.BaseInlineFormSet):
-    """Numbers credits left without a billing order after the rest, in the order of the rows
-    (film_entry.js numbers them all; this covers a form sent without it)."""
+class OrderedRowsFormSet(forms.BaseInlineFormSet):
+    """Numbers rows left without a place (`order_field`) after the rest, in the order of the
+    rows (film_entry.js numbers them all; this covers a form sent without it)."""
+
+    order_field = "billing_order"
 
     def clean(self):
         super().clean()
@@ -108,13 +106,17 @@ class CreditFormSet(forms.BaseInlineFormSet):
             for form in self.forms
             if form.has_changed() and not self._should_delete_form(form) and form.is_valid()
         ]
-        numbers = [f.cleaned_data.get("billing_order") for f in kept]
+        numbers = [f.cleaned_data.get(self.order_field) for f in kept]
         following = max((n for n in numbers if n is not None), default=0)
         for form in kept:
-            if form.cleaned_data.get("billing_order") is None:
+            if form.cleaned_data.get(self.order_field) is None:
                 following += 1
-                form.cleaned_data["billing_order"] = following
-                form.instance.billing_order = following
+                form.cleaned_data[self.order_field] = following
+                setattr(form.instance, self.order_field, following)
+
+
+class CreditFormSet(OrderedRowsFormSet):
+    order_field = "billing_order"
 
 
 class FilmDeskCreditInline(admin.TabularInline):
@@ -130,6 +132,68 @@ class FilmDeskCreditInline(admin.TabularInline):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "person":
             kwargs["widget"] = person_widget(self.admin_site)
+            return db_field.formfield(**kwargs)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class FilmGenreInlineForm(forms.ModelForm):
+    class Meta:
+        model = FilmGenre
+        fields = ["genre", "position"]
+        widgets = {"position": forms.NumberInput(attrs={"class": "list-position", "min": 0})}
+        labels = {"position": "Order"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["position"].required = False
+        self.fields["position"].help_text = "Left empty: after the others."
+        if self.instance.pk is None:
+            self.fields["position"].initial = None  # a spare row: numbered once it is used
+
+
+class GenreFormSet(OrderedRowsFormSet):
+    order_field = "position"
+
+
+class FilmGenreInline(admin.TabularInline):
+    """A film's genres in the order readers see them (“Drama, Romance”), ordered as credits
+    are: drag a row or use its ↑/↓ buttons, and the numbers follow."""
+
+    model = FilmGenre
+    form = FilmGenreInlineForm
+    formset = GenreFormSet
+    extra = 2
+    fields = ["genre", "position"]
+    classes = ["film-genres"]
+    verbose_name = "genre"
+    verbose_name_plural = "genres"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("genre")  # each row's label
+
+    # A film's genre list is part of the film, as the plain many-to-many was: whoever may
+    # edit the film may edit its list (the rows have no permissions of their own to grant).
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.has_perm("reviews.view_film")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return self._may_edit_film(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._may_edit_film(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._may_edit_film(request, obj)
+
+    @staticmethod
+    def _may_edit_film(request, film) -> bool:
+        action = "add" if film is None else "change"
+        return request.user.has_perm(f"reviews.{action}_film")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "genre":
+            # Made in place by the autocomplete: no “add another” pop-up window beside it.
+            kwargs["widget"] = genre_widget(self.admin_site)
             return db_field.formfield(**kwargs)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
@@ -171,12 +235,6 @@ class FilmDeskMixin:
 
     def _is_writer(self, request: HttpRequest) -> bool:
         return not request.user.has_perm("reviews.change_film")
-
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name == "genres":
-            # Made in place by the autocomplete: no “add another” pop-up window beside it.
-            return db_field.formfield(widget=genres_widget(self.admin_site))
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None and self._is_writer(request):
@@ -329,12 +387,41 @@ def bulk_action_page(model_admin, request, queryset, form, action, title, button
     return TemplateResponse(request, "admin/reviews/bulk_action.html", context)
 
 
-class ReviewChangeList(ChangeList):
-    """The review list reads no long text: a page of rows never shows the body."""
+# What a row of the review list shows and reads (Review.__str__, its status label with the
+# film's embargo, Film.__str__, Critic.__str__ and the list's columns): nothing else is loaded.
+REVIEW_LIST_COLUMNS = [
+    "headline",
+    "kind",
+    "state",
+    "publish_at",
+    "updated_at",
+    "film__title",
+    "film__year",
+    "film__review_embargo_until",
+    "critic__byline",
+]
 
-    def get_queryset(self, request, exclude_parameters=None):
-        queryset = super().get_queryset(request, exclude_parameters)
-        return queryset.defer("body", "body_html", "search_vector", "import_fingerprint")
+
+class ReviewChangeList(ChangeList):
+    """The review list reads only the columns its rows show (a review row is 30 columns
+    with its body, a film's and a critic's as many again)."""
+
+    def get_results(self, request):
+        # Only the page's rows: bulk actions go on getting whole reviews from self.queryset.
+        whole = self.queryset
+        self.queryset = whole.only(*REVIEW_LIST_COLUMNS)
+        try:
+            super().get_results(request)
+        finally:
+            self.queryset = whole
+
+
+class CriticListFilter(admin.RelatedFieldListFilter):
+    """Critics by byline, read as two columns (the stock filter loads every critic whole)."""
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin) or ["byline"]
+        return list(Critic.objects.order_by(*ordering).values_list("pk", "byline"))
 
 
 class ReviewBulkActionsMixin:
@@ -345,6 +432,11 @@ class ReviewBulkActionsMixin:
 
     def get_changelist(self, request, **kwargs):
         return ReviewChangeList
+
+    def changelist_view(self, request, extra_context=None):
+        # The list needs the page's width at 1280 px; the sidebar holds nothing it needs.
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
 
     def _tag_action(self, request, queryset, apply, title, button, verb):
         form = TagForm(request.POST if "apply" in request.POST else None)

@@ -61,4 +61,4 @@ def critic_filter_for(user, list_filter):
     """A writer sees only their own reviews: a filter by critic would offer nothing of use."""
     if workflow.may_handle_any_review(user):
         return list_filter
-    return [f for f in list_filter if f != "critic"]
+    return [f for f in list_filter if (f[0] if isinstance(f, tuple) else f) != "critic"]

@@ -12,7 +12,7 @@ from people.models import Critic, Person
 
 from . import workflow
 from .cache_tags import critic_reviews
-from .models import Credit, Film, Review
+from .models import Credit, Film, Review, genres_in_order
 from .previews import (
     PreviewLinkExpired,
     PreviewLinkInvalid,
@@ -79,7 +79,7 @@ class FilmDetailView(DetailView):
 
     def get_queryset(self) -> QuerySet[Film]:
         return Film.objects.select_related("poster").prefetch_related(
-            "genres",
+            genres_in_order(),
             "availabilities",
             Prefetch("credits", queryset=Credit.objects.select_related("person")),
             Prefetch(

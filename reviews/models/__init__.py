@@ -8,11 +8,13 @@ from .catalogue import (
     Availability,
     Credit,
     Film,
+    FilmGenre,
     FilmKeyManager,
     FilmManager,
     FilmQuerySet,
     Genre,
     KeyedWithinFilm,
+    genres_in_order,
     known_values,
 )
 from .desk import (
@@ -47,6 +49,8 @@ __all__ = [
     "FilmQuerySet",
     "FilmManager",
     "Film",
+    "FilmGenre",
+    "genres_in_order",
     "FilmKeyManager",
     "KeyedWithinFilm",
     "Credit",

@@ -172,7 +172,7 @@ class Film(TimestampedModel, EditVersioned):
         help_text="Who wrote the source, e.g. “Taichi Yamada”.",
         validators=[refuse_control_characters],
     )
-    genres = models.ManyToManyField(Genre, blank=True, related_name="films")
+    genres = models.ManyToManyField(Genre, blank=True, related_name="films", through="FilmGenre")
     imdb_id = models.CharField(
         "IMDb ID",
         max_length=12,
@@ -330,6 +330,35 @@ class Film(TimestampedModel, EditVersioned):
             today=today or timezone.localdate(),
             region=settings.MAGAZINE_REGION,
         )
+
+
+class FilmGenre(models.Model):
+    """A film's genre at its place in the film's list (“Drama, Romance”): the order editors
+    give it. The table is the one the plain many-to-many had (migration 0027)."""
+
+    film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="genre_links")
+    genre = models.ForeignKey(Genre, on_delete=models.CASCADE, related_name="film_links")
+    position = models.PositiveSmallIntegerField(
+        default=100, help_text="Lower comes first: 1 is the genre named first."
+    )
+
+    # Fixtures give a film's genres as the list on the film, in this order
+    # (magazine.fixture_loader, magazine.precise_json), never as rows of their own.
+    list_order_field = "position"
+
+    class Meta:
+        db_table = "reviews_film_genres"
+        ordering = ["position", "pk"]
+        unique_together = [("film", "genre")]  # as the plain many-to-many's table had it
+
+    def __str__(self) -> str:
+        return str(self.genre)
+
+
+def genres_in_order(lookup: str = "genres") -> models.Prefetch:
+    """Prefetch a film's genres (`lookup` reaching Film.genres) in the film's own order."""
+    ordered = Genre.objects.order_by("film_links__position", "film_links__pk")
+    return models.Prefetch(lookup, queryset=ordered)
 
 
 class FilmKeyManager(models.Manager):

@@ -37,7 +37,7 @@ from magazine.text import render_markdown, word_count
 from magazine.timestamps import TimestampedModel
 from people.models import Critic, SlugNaturalKeyManager
 
-from .catalogue import Credit, Film, known_values
+from .catalogue import Credit, Film, genres_in_order, known_values
 from .search import ReviewFullText
 
 SEARCH_CANDIDATES = 200
@@ -279,7 +279,7 @@ class ReviewQuerySet(models.QuerySet):
         ).prefetch_related(
             "tags",
             "corrections",
-            "film__genres",
+            genres_in_order("film__genres"),
             models.Prefetch("film__credits", queryset=Credit.objects.select_related("person")),
             "film__availabilities",
         )

@@ -106,7 +106,7 @@ def test_a_new_film_is_autosaved_per_open_form_and_its_save_removes_it(client, e
         "form_autosave_key": key,
         **{
             f"{p}-{n}": v
-            for p in ("credits", "availabilities")
+            for p in ("genre_links", "credits", "availabilities")
             for n, v in (
                 ("TOTAL_FORMS", "0"),
                 ("INITIAL_FORMS", "0"),

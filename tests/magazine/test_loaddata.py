@@ -490,3 +490,58 @@ def test_a_load_makes_new_reviews_findable(client, tmp_path):
     load(write(tmp_path, fixture_objects()))
     response = client.get("/search/", {"q": "tower"})  # a word only in the body
     assert "strangers-kimber-myers" in response.content.decode()
+
+
+# A film's genres are a list in order (reviews.FilmGenre keeps the order) -----------------
+
+
+def genres_in_film_order(slug: str) -> list[str]:
+    from reviews.models import FilmGenre
+
+    return [link.genre.slug for link in FilmGenre.objects.filter(film__slug=slug)]
+
+
+def test_a_films_genres_load_in_the_fixtures_order_and_a_reload_reorders_them(tmp_path):
+    objects = fixture_objects()
+    objects.insert(0, {"model": "reviews.genre", "fields": {"name": "Romance", "slug": "romance"}})
+    film = fixture_object(objects, "reviews.film", "all-of-us-strangers")
+    film["genres"] = [["romance"], ["drama"]]  # not the order of their names
+    load(write(tmp_path, objects))
+    assert genres_in_film_order("all-of-us-strangers") == ["romance", "drama"]
+
+    film["genres"] = [["drama"], ["romance"], ["drama"]]  # a repeat keeps its first place
+    output = load(write(tmp_path, objects, "again.json"))
+    assert "0 created, 1 updated" in output, output
+    assert genres_in_film_order("all-of-us-strangers") == ["drama", "romance"]
+
+    output = load(write(tmp_path, objects, "same.json"))
+    assert "0 created, 0 updated" in output, output
+    assert genres_in_film_order("all-of-us-strangers") == ["drama", "romance"]
+
+
+def test_dumpdata_writes_a_films_genres_in_order_and_no_rows_of_their_own(tmp_path):
+    objects = fixture_objects()
+    objects.insert(0, {"model": "reviews.genre", "fields": {"name": "Romance", "slug": "romance"}})
+    fixture_object(objects, "reviews.film", "all-of-us-strangers")["genres"] = [
+        ["romance"],
+        ["drama"],
+    ]
+    load(write(tmp_path, objects))
+    out = io.StringIO()
+    call_command("dumpdata", "reviews", natural_foreign=True, natural_primary=True, stdout=out)
+    dumped = json.loads(out.getvalue())
+    assert not [item for item in dumped if item["model"] == "reviews.filmgenre"]
+    assert fixture_object(dumped, "reviews.film")["genres"] == [["romance"], ["drama"]]
+
+
+def test_genre_rows_given_on_their_own_are_refused_with_a_message(tmp_path):
+    objects = fixture_objects()
+    objects.append(
+        {
+            "model": "reviews.filmgenre",
+            "fields": {"film": ["all-of-us-strangers"], "genre": ["drama"]},
+        }
+    )
+    message = load_fails(write(tmp_path, objects))
+    assert "reviews.filmgenre" in message
+    assert_nothing_loaded()

@@ -159,6 +159,8 @@ def film_form(person_pks: list[int], **fields) -> dict:
         "credits-MAX_NUM_FORMS": "1000",
         "availabilities-TOTAL_FORMS": "0",
         "availabilities-INITIAL_FORMS": "0",
+        "genre_links-TOTAL_FORMS": "0",
+        "genre_links-INITIAL_FORMS": "0",
         "availabilities-MIN_NUM_FORMS": "0",
         "availabilities-MAX_NUM_FORMS": "1000",
         **fields,

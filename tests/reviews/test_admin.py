@@ -31,3 +31,21 @@ def test_review_change_page_query_budget(admin_client, django_assert_max_num_que
     with django_assert_max_num_queries(14):
         response = admin_client.get(f"/admin/reviews/review/{review.pk}/change/")
     assert response.status_code == 200
+
+
+def test_the_review_list_reads_only_the_columns_its_rows_show(admin_client):
+    ReviewFactory.create_batch(3, published=True)
+    with CaptureQueriesContext(connection) as queries:
+        admin_client.get("/admin/reviews/review/")
+    page = [q["sql"] for q in queries.captured_queries if 'FROM "reviews_review"' in q["sql"]]
+    rows = next(sql for sql in page if '"reviews_review"."headline"' in sql)
+    for column in ['"body"', '"body_html"', '"standfirst"', '"synopsis"', '"bio"']:
+        assert column not in rows
+
+
+def test_the_change_page_reads_the_review_once(admin_client):
+    review = ReviewFactory(published=True)
+    with CaptureQueriesContext(connection) as queries:
+        admin_client.get(f"/admin/reviews/review/{review.pk}/change/")
+    reads = [q for q in queries.captured_queries if q["sql"].startswith('SELECT "reviews_review"')]
+    assert len(reads) == 1

@@ -369,7 +369,7 @@ class TestDesk:
 
 
 def film_form_data(film, **changes):
-    """What the film change form posts, with empty credit and availability inlines."""
+    """What the film change form posts, with empty genre, credit and availability inlines."""
     data = {
         "title": film.title,
         "slug": film.slug,
@@ -379,7 +379,7 @@ def film_form_data(film, **changes):
         "review_embargo_timezone": film.review_embargo_timezone,
         "_continue": "Save and continue editing",
     }
-    for prefix in ("credits", "availabilities"):
+    for prefix in ("genre_links", "credits", "availabilities"):
         data |= {
             f"{prefix}-TOTAL_FORMS": "0",
             f"{prefix}-INITIAL_FORMS": "0",

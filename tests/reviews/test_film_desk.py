@@ -2,14 +2,25 @@
 the release calendar, the review list's state filter and bulk actions."""
 
 import datetime
+import zoneinfo
 
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from people.models import Person
 from reviews import calendar, selectors, services
-from reviews.models import Assignment, Availability, Credit, Film, Genre, Review
+from reviews.models import (
+    Assignment,
+    Availability,
+    Credit,
+    Film,
+    FilmGenre,
+    Genre,
+    Review,
+    genres_in_order,
+)
 from tests.factories import (
     AssignmentFactory,
     AvailabilityFactory,
@@ -95,6 +106,8 @@ def test_an_editor_saves_a_film_with_credits_in_billing_order(client, editor):
         "credits-MAX_NUM_FORMS": "1000",
         "availabilities-TOTAL_FORMS": "0",
         "availabilities-INITIAL_FORMS": "0",
+        "genre_links-TOTAL_FORMS": "0",
+        "genre_links-INITIAL_FORMS": "0",
         "availabilities-MIN_NUM_FORMS": "0",
         "availabilities-MAX_NUM_FORMS": "1000",
     }
@@ -415,7 +428,8 @@ def test_writers_have_no_bulk_unpublish(client, writer):
 def test_credit_default_role_is_cast_for_new_rows(client, editor):
     client.force_login(editor)
     response = client.get(reverse("admin:reviews_film_add"))
-    formset = response.context["inline_admin_formsets"][0].formset
+    formsets = [inline.formset for inline in response.context["inline_admin_formsets"]]
+    formset = next(f for f in formsets if f.prefix == "credits")
     assert formset.forms[0].fields["role"].initial == Credit.Role.CAST
 
 
@@ -468,6 +482,8 @@ def test_credits_sent_without_billing_numbers_follow_the_others_in_row_order(cli
         "credits-INITIAL_FORMS": "0",
         "availabilities-TOTAL_FORMS": "0",
         "availabilities-INITIAL_FORMS": "0",
+        "genre_links-TOTAL_FORMS": "0",
+        "genre_links-INITIAL_FORMS": "0",
     }
     for index, (person, number) in enumerate(zip(people, ["", "5", ""], strict=True)):
         data |= {
@@ -497,12 +513,19 @@ def test_credits_sent_without_billing_numbers_follow_the_others_in_row_order(cli
 )
 @pytest.mark.parametrize("zone", ["UTC", "America/Los_Angeles", "Europe/London"])
 def test_list_times_read_as_everywhere_else_on_the_desk(settings, moment, zone):
-    from magazine.zones import describe_moment
-    from reviews.admin_lists import moment_formatter
+    from django.utils.formats import date_format
+
+    from magazine.zones import MOMENT_FORMAT, describe_moment
+    from reviews.admin_lists import moment as list_moment
 
     settings.TIME_ZONE = zone
-    assert moment_formatter()(moment) == describe_moment(moment)
-    assert moment_formatter()(None) == "–"
+    # describe_moment writes the text itself (the lists show two a row): the same text as
+    # Django's formatter gives for the desk's format, in the desk's zone and in another.
+    local = moment.astimezone(timezone.get_default_timezone())
+    assert describe_moment(moment) == date_format(local, MOMENT_FORMAT)
+    tokyo = moment.astimezone(zoneinfo.ZoneInfo("Asia/Tokyo"))
+    assert describe_moment(moment, "Asia/Tokyo") == date_format(tokyo, MOMENT_FORMAT)
+    assert list_moment(moment) == describe_moment(moment) and list_moment(None) == "–"
 
 
 def test_the_review_list_rows_carry_the_admins_markup(client, editor):
@@ -540,3 +563,104 @@ def test_the_review_list_costs_a_fixed_number_of_queries(
     client.force_login(editor)
     with django_assert_max_num_queries(12):
         client.get(reverse("admin:reviews_review_changelist"))
+
+
+# Genres in the film's own order, as credits are in billing order.
+
+
+def film_form_data(**fields) -> dict:
+    """The film form as the admin posts it, with no credits or windows."""
+    return {
+        "title": "All of Us Strangers",
+        "slug": "all-of-us-strangers",
+        "year": "2023",
+        "review_embargo_timezone": "UTC",
+        "credits-TOTAL_FORMS": "0",
+        "credits-INITIAL_FORMS": "0",
+        "availabilities-TOTAL_FORMS": "0",
+        "availabilities-INITIAL_FORMS": "0",
+        "genre_links-TOTAL_FORMS": "0",
+        "genre_links-INITIAL_FORMS": "0",
+        **fields,
+    }
+
+
+def genre_rows(rows: list[tuple], initial: int = 0) -> dict:
+    """Inline rows of (genre, position[, link id]) as the film form posts them."""
+    data = {"genre_links-TOTAL_FORMS": str(len(rows)), "genre_links-INITIAL_FORMS": str(initial)}
+    for index, (genre, position, *link) in enumerate(rows):
+        data |= {f"genre_links-{index}-genre": genre.pk, f"genre_links-{index}-position": position}
+        if link:
+            data |= {f"genre_links-{index}-id": link[0], f"genre_links-{index}-film": link[1]}
+    return data
+
+
+def test_an_editor_orders_a_films_genres_and_readers_see_that_order(client, editor):
+    drama = Genre.objects.create(name="Drama", slug="drama")
+    romance = Genre.objects.create(name="Romance", slug="romance")
+    client.force_login(editor)
+    html = client.get(reverse("admin:reviews_film_add")).content.decode()
+    assert 'class="js-inline-admin-formset inline-group"' in html and "genre_links-0-genre" in html
+
+    # Romance first, although Drama comes first by name.
+    data = film_form_data(**genre_rows([(drama, "2"), (romance, "1")]))
+    response = client.post(reverse("admin:reviews_film_add"), data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    film = Film.objects.get(slug="all-of-us-strangers")
+    ordered = Film.objects.prefetch_related(genres_in_order()).get(pk=film.pk)
+    assert list(ordered.genres.all()) == [romance, drama]
+    page = client.get(film.get_absolute_url()).content.decode()
+    assert page.index(">Romance<") < page.index(">Drama<")
+
+    # Dragged the other way round: the numbers follow, and so does the reader's page.
+    links = {link.genre: link.pk for link in FilmGenre.objects.filter(film=film)}
+    rows = [(drama, "1", links[drama], film.pk), (romance, "2", links[romance], film.pk)]
+    change = reverse("admin:reviews_film_change", args=[film.pk])
+    film.refresh_from_db()
+    data = film_form_data(edit_version=film.version, **genre_rows(rows, initial=2))
+    response = client.post(change, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    ordered = Film.objects.prefetch_related(genres_in_order()).get(pk=film.pk)
+    assert list(ordered.genres.all()) == [drama, romance]
+    page = client.get(film.get_absolute_url()).content.decode()
+    assert page.index(">Drama<") < page.index(">Romance<")
+
+
+def test_genres_sent_without_numbers_follow_the_others_in_row_order(client, editor):
+    genres = [Genre.objects.create(name=name, slug=name.lower()) for name in ["C", "A", "B"]]
+    client.force_login(editor)
+    data = film_form_data(**genre_rows([(genres[0], ""), (genres[1], "5"), (genres[2], "")]))
+    assert client.post(reverse("admin:reviews_film_add"), data).status_code == 302
+    links = FilmGenre.objects.filter(film__slug="all-of-us-strangers")
+    assert [(link.genre.name, link.position) for link in links] == [
+        ("A", 5),
+        ("C", 6),
+        ("B", 7),
+    ]
+
+
+def test_a_genre_given_twice_is_refused_with_a_message(client, editor):
+    drama = Genre.objects.create(name="Drama", slug="drama")
+    client.force_login(editor)
+    data = film_form_data(**genre_rows([(drama, "1"), (drama, "2")]))
+    response = client.post(reverse("admin:reviews_film_add"), data)
+    assert response.status_code == 200
+    errors = response.context["inline_admin_formsets"][0].formset.non_form_errors()
+    assert errors == ["Please correct the duplicate data for genre."]
+    assert not Film.objects.filter(slug="all-of-us-strangers").exists()
+
+
+def test_writers_see_no_genre_rows_and_editors_edit_them_with_the_film(writer, editor):
+    from django.contrib.admin.sites import site
+
+    from reviews.film_desk_admin import FilmGenreInline
+
+    inline = FilmGenreInline(Film, site)
+    request = type("Request", (), {"user": writer})()
+    film = FilmFactory()
+    assert not inline.has_change_permission(request, film)
+    assert not inline.has_add_permission(request, film)
+    request.user = editor
+    assert inline.has_add_permission(request, None)
+    assert inline.has_change_permission(request, film)
+    assert inline.has_delete_permission(request, film)

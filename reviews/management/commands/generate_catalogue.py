@@ -215,9 +215,9 @@ class Command(BaseCommand):
         FilmGenre = Film.genres.through
         FilmGenre.objects.bulk_create(
             (
-                FilmGenre(film_id=film.pk, genre_id=genre.pk)
+                FilmGenre(film_id=film.pk, genre_id=genre.pk, position=position)
                 for film in films
-                for genre in rng.sample(genres, rng.randint(1, 3))
+                for position, genre in enumerate(rng.sample(genres, rng.randint(1, 3)), 1)
             ),
             batch_size=BATCH,
         )

@@ -1,6 +1,6 @@
 // One-page film entry: autocompletes that add a new person or genre in place (no pop-up),
-// and credits in billing order, numbered by their place in the list, moved by dragging a
-// row or with its ↑/↓ buttons. A file, not inline code: the Content-Security-Policy allows
+// and credits in billing order and genres in their order, each numbered by its place in the
+// list, moved by dragging a row or with its ↑/↓ buttons. A file, not inline code: the Content-Security-Policy allows
 // nothing inline. Loaded after Django's autocomplete.js, whose widget set-up it extends.
 "use strict";
 {
@@ -81,18 +81,25 @@
     return this;
   };
 
-  // Credits: billing order follows the rows' order.
-  function creditRows(group) {
+  // Credits and genres: the number (billing order, genre order) follows the rows' order.
+  // For each list: the row's choice, which a row needs to count, and its number.
+  const LISTS = {
+    ".film-credits": { choice: "select[name$='-person']", number: "billing_order" },
+    ".film-genres": { choice: "select[name$='-genre']", number: "position" },
+  };
+
+  function listRows(group) {
     return Array.from(group.querySelectorAll("tbody tr.form-row")).filter(
       (row) => !row.classList.contains("empty-form") && !row.id.endsWith("-empty"),
     );
   }
 
   function renumber(group) {
+    const list = group.orderedList;
     let number = 0;
-    for (const row of creditRows(group)) {
-      const person = row.querySelector("select[name$='-person']");
-      const billing = row.querySelector("input[name$='-billing_order']");
+    for (const row of listRows(group)) {
+      const person = row.querySelector(list.choice);
+      const billing = row.querySelector(`input[name$='-${list.number}']`);
       if (!billing) continue;
       if (person && person.value) {
         number += 1;
@@ -104,7 +111,7 @@
   }
 
   function move(group, row, offset) {
-    const rows = creditRows(group);
+    const rows = listRows(group);
     const index = rows.indexOf(row);
     const target = rows[index + offset];
     if (!target) return;
@@ -115,13 +122,13 @@
   function equipRow(group, row) {
     if (row.dataset.orderable) return;
     row.dataset.orderable = "1";
-    const cell = row.querySelector("td.field-billing_order");
+    const cell = row.querySelector(`td.field-${group.orderedList.number}`);
     if (!cell) return;
     row.draggable = true;
     const handle = document.createElement("span");
     handle.className = "credit-drag";
     handle.textContent = "⠿";
-    handle.title = "Drag to change the billing order";
+    handle.title = "Drag to change the order";
     handle.setAttribute("aria-hidden", "true");
     cell.prepend(handle);
     for (const [label, offset, text] of [["Move up", -1, "↑"], ["Move down", 1, "↓"]]) {
@@ -139,9 +146,10 @@
     }
   }
 
-  function setUpCredits(group) {
+  function setUpList(group, list) {
+    group.orderedList = list;
     let dragged = null;
-    creditRows(group).forEach((row) => equipRow(group, row));
+    listRows(group).forEach((row) => equipRow(group, row));
     group.addEventListener("dragstart", (event) => {
       dragged = event.target.closest && event.target.closest("tr.form-row");
       if (!dragged) return;
@@ -168,7 +176,7 @@
       group.querySelectorAll(".drop-before").forEach((row) => row.classList.remove("drop-before"));
       dragged = null;
     });
-    $(group).on("change", "select[name$='-person']", () => renumber(group));
+    $(group).on("change", list.choice, () => renumber(group));
     document.addEventListener("formset:added", (event) => {
       if (group.contains(event.target)) equipRow(group, event.target);
     });
@@ -177,6 +185,8 @@
   }
 
   document.addEventListener("DOMContentLoaded", () => {
-    document.querySelectorAll(".film-credits").forEach(setUpCredits);
+    for (const [selector, list] of Object.entries(LISTS)) {
+      document.querySelectorAll(selector).forEach((group) => setUpList(group, list));
+    }
   });
 }
