@@ -1114,15 +1114,22 @@ class Review(TimestampedModel):
             instance._tallied_as = tuple(loaded[name] for name in cls.TALLIED_FIELDS)
         return instance
 
-    def refresh_derived_fields(self) -> None:
-        """Keep the rendered body, word count and publication dates in step with the source."""
-        self.body_html = render_markdown(self.body, render_images=render_body_images)
-        self.word_count = word_count(self.body)
+    def refresh_derived_fields(self, render: bool = True) -> None:
+        """Keep the rendered body, word count and publication dates in step with the source.
+
+        `render=False` leaves the body to `render_body()`: loaddata renders a chunk of reviews
+        at a time as it writes them, instead of holding every rendered body at once."""
+        if render:
+            self.render_body()
         if self.state == self.State.PUBLISHED:
             if self.publish_at is None:
                 self.publish_at = timezone.now()
             if self.first_published_at is None:
                 self.first_published_at = self.publish_at
+
+    def render_body(self) -> None:
+        self.body_html = render_markdown(self.body, render_images=render_body_images)
+        self.word_count = word_count(self.body)
 
 
 class CriticTally(models.Model):
