@@ -13,11 +13,13 @@ import base64
 import io
 import posixpath
 import uuid
+from datetime import timedelta
 
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core import signing
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.utils import timezone
 from django.utils.html import format_html
 from PIL import Image
 
@@ -29,13 +31,33 @@ TOKEN_SUFFIX = "__pending"
 
 
 def keep(upload: UploadedFile) -> str:
-    """Store a checked upload until the form is saved; returns the token naming it."""
+    """Store a checked upload until the form is saved; returns the token naming it. Sweeps
+    away the uploads kept longer than a token lives (a refused form that was abandoned)."""
+    sweep()
     upload.seek(0)
     name = default_storage.save(
         posixpath.join(FOLDER, uuid.uuid4().hex, posixpath.basename(upload.name)), upload
     )
     upload.seek(0)
     return signing.dumps(name, salt=SALT)
+
+
+def sweep() -> int:
+    """Delete the kept uploads whose tokens have expired; returns how many. Refused forms are
+    rare, so walking the folder on each new one costs nothing readers see."""
+    if not default_storage.exists(FOLDER):
+        return 0
+    expired = timezone.now() - timedelta(seconds=MAX_AGE_SECONDS)
+    removed = 0
+    for folder in default_storage.listdir(FOLDER)[0]:
+        folder = posixpath.join(FOLDER, folder)
+        names = [posixpath.join(folder, name) for name in default_storage.listdir(folder)[1]]
+        if all(default_storage.get_modified_time(name) < expired for name in names):
+            for name in names:
+                default_storage.delete(name)
+            default_storage.delete(folder)  # FileSystemStorage removes an empty folder
+            removed += 1
+    return removed
 
 
 def kept(token: str) -> SimpleUploadedFile | None:

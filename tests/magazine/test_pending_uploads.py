@@ -69,3 +69,33 @@ def test_an_upload_that_fails_its_own_checks_is_not_kept(client, editor):
     assert (
         '<a href="#id_poster_upload">Or upload a new poster</a>' in page
     )  # listed at the top with its error
+
+
+def test_uploads_kept_longer_than_their_token_lives_are_swept_away(settings):
+    """An abandoned refused form leaves its kept upload behind; the next kept upload removes
+    every one older than a token lives, and nothing younger."""
+    import os
+    import time
+
+    from django.core.files.storage import default_storage
+
+    from magazine import pending_uploads
+
+    abandoned = pending_uploads.signing.loads(
+        pending_uploads.keep(poster()), salt=pending_uploads.SALT
+    )
+    recent = pending_uploads.signing.loads(
+        pending_uploads.keep(poster()), salt=pending_uploads.SALT
+    )
+    long_ago = time.time() - pending_uploads.MAX_AGE_SECONDS - 60
+    os.utime(default_storage.path(abandoned), (long_ago, long_ago))
+
+    newest = pending_uploads.signing.loads(
+        pending_uploads.keep(poster()), salt=pending_uploads.SALT
+    )
+
+    assert not default_storage.exists(abandoned)
+    assert not os.path.isdir(os.path.dirname(default_storage.path(abandoned)))
+    assert default_storage.exists(recent)
+    assert default_storage.exists(newest)
+    assert pending_uploads.kept(pending_uploads.signing.dumps(recent, salt=pending_uploads.SALT))
