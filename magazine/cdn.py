@@ -3,8 +3,10 @@
 Reader pages carry their cache tags in a header (`MAGAZINE_CDN_TAG_HEADER`: `xkey` for
 Varnish's xkey module, `Surrogate-Key` for Fastly, `Cache-Tag` for Cloudflare) and
 `magazine.freshness.invalidate` sends the tags it invalidates here once the write commits.
-`MAGAZINE_CDN_PURGE_URL` says where: for Varnish an address whose VCL turns a `PURGE`
-request with an `xkey-purge` header into `xkey.purge()` (docs/deploy.md). Empty: no CDN.
+`MAGAZINE_CDN_PURGE_URL` says where and `MAGAZINE_CDN_PURGE_STYLE` how: `xkey`, a `PURGE`
+request with an `xkey-purge` header that Varnish's VCL turns into `xkey.purge()`; `fastly`,
+Fastly's batch purge API (keys in a `Surrogate-Key` header, 256 a call); `cloudflare`,
+Cloudflare's `purge_cache` API (`{"tags": [...]}`, 100 a call). Empty URL: no CDN.
 
 A purge that fails is logged and never fails the write: the page's `s-maxage` (capped by
 `MAGAZINE_CDN_MAX_AGE` and the page's own expiry) bounds how long the CDN can lag.
@@ -12,6 +14,7 @@ A purge that fails is logged and never fails the write: the page's `s-maxage` (c
 
 from __future__ import annotations
 
+import json
 import logging
 import urllib.request
 from collections.abc import Iterable
@@ -31,14 +34,41 @@ def header_value(tags: Iterable[str]) -> str:
     return " ".join(sorted({ALL_PAGES if tag == EVERYTHING else tag for tag in tags}))
 
 
+# The most tags one API call may carry (Fastly's batch purge; Cloudflare's purge_cache).
+BATCH = {"fastly": 256, "cloudflare": 100}
+
+
+def requests_for(tags: Iterable[str]) -> list[urllib.request.Request]:
+    """The requests that tell the configured CDN these tags changed."""
+    url, style = settings.MAGAZINE_CDN_PURGE_URL, settings.MAGAZINE_CDN_PURGE_STYLE
+    keys = header_value(tags).split()
+    if style == "xkey":
+        return [urllib.request.Request(url, method="PURGE", headers={"xkey-purge": " ".join(keys)})]
+    token = settings.MAGAZINE_CDN_PURGE_TOKEN
+    batches = [keys[start : start + BATCH[style]] for start in range(0, len(keys), BATCH[style])]
+    if style == "fastly":
+        headers = {"Fastly-Key": token, "Accept": "application/json"}
+        return [
+            urllib.request.Request(
+                url, method="POST", headers={**headers, "Surrogate-Key": " ".join(batch)}
+            )
+            for batch in batches
+        ]
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    return [
+        urllib.request.Request(
+            url, method="POST", headers=headers, data=json.dumps({"tags": batch}).encode()
+        )
+        for batch in batches
+    ]
+
+
 def purge(tags: Iterable[str]) -> None:
-    url = settings.MAGAZINE_CDN_PURGE_URL
-    if not url:
+    if not settings.MAGAZINE_CDN_PURGE_URL:
         return
-    value = header_value(tags)
-    request = urllib.request.Request(url, method="PURGE", headers={"xkey-purge": value})
-    try:
-        with urllib.request.urlopen(request, timeout=settings.MAGAZINE_CDN_PURGE_TIMEOUT):
-            pass
-    except OSError as error:
-        logger.warning("CDN purge of %s failed: %s", value, error)
+    for request in requests_for(tags):
+        try:
+            with urllib.request.urlopen(request, timeout=settings.MAGAZINE_CDN_PURGE_TIMEOUT):
+                pass
+        except OSError as error:  # HTTPError (a refused token, a 5xx) included
+            logger.warning("CDN purge of %s failed: %s", request.full_url, error)

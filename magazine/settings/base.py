@@ -300,8 +300,17 @@ MAGAZINE_CDN_MAX_AGE = int(os.environ.get("CDN_MAX_AGE", "0"))
 # The header reader pages carry their cache tags in (magazine/cdn.py): xkey (Varnish),
 # Surrogate-Key (Fastly), Cache-Tag (Cloudflare); empty: none.
 MAGAZINE_CDN_TAG_HEADER = os.environ.get("CDN_TAG_HEADER", "xkey")
-# Where invalidated tags are sent (a PURGE with an xkey-purge header); empty: no CDN to tell.
+# Where invalidated tags are sent; empty: no CDN to tell. How (magazine/cdn.py): "xkey", a
+# PURGE with an xkey-purge header (Varnish); "fastly", Fastly's batch purge API
+# (https://api.fastly.com/service/<id>/purge); "cloudflare", Cloudflare's purge_cache API
+# (https://api.cloudflare.com/client/v4/zones/<zone>/purge_cache). The last two need a token.
 MAGAZINE_CDN_PURGE_URL = os.environ.get("CDN_PURGE_URL", "")
+MAGAZINE_CDN_PURGE_STYLE = os.environ.get("CDN_PURGE_STYLE", "xkey")
+MAGAZINE_CDN_PURGE_TOKEN = os.environ.get("CDN_PURGE_TOKEN", "")
+if MAGAZINE_CDN_PURGE_STYLE not in ("xkey", "fastly", "cloudflare"):
+    raise ImproperlyConfigured(
+        f"CDN_PURGE_STYLE is {MAGAZINE_CDN_PURGE_STYLE!r}: use xkey, fastly or cloudflare."
+    )
 MAGAZINE_CDN_PURGE_TIMEOUT = float(os.environ.get("CDN_PURGE_TIMEOUT", "2"))
 # The benchmark's baseline pages (bench/run.py) exist only when this is on.
 MAGAZINE_BENCH = env_bool("MAGAZINE_BENCH", False)
