@@ -392,6 +392,7 @@ class FixtureLoader:
         # Rows already fetched from the database, by model and natural key (or ("pk", pk)).
         self.in_database: dict[type[models.Model], dict[tuple, Any]] = defaultdict(dict)
         self.given_shapes: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self.shared_values: dict[str, str] = {}
         self.chunk_size = self.connection.features.max_query_params or 5000
         self.chunk_size = min(self.chunk_size - 10, 5000)
 
@@ -557,7 +558,7 @@ class FixtureLoader:
                     )
                     continue
                 self.in_fixtures[model][record.key] = record
-        self.fetch(model, [r.key for r in records if r.key is not None])
+        self.fetch(model, [r.key for r in records if r.key is not None], remember_missing=False)
         for record in records:
             # Records with a problem are still checked, so one run reports every problem.
             self.merge_and_validate(record)
@@ -604,6 +605,8 @@ class FixtureLoader:
             return
         if isinstance(field_, models.FileField) and value:
             self.check_file(record, field_, value)
+        if field_.choices and isinstance(value, str):  # one "published" for every review
+            value = self.shared_values.setdefault(value, value)
         setattr(instance, field_.attname, value)
         record.given = self.given_with(record.given, field_.attname)
 
@@ -699,14 +702,18 @@ class FixtureLoader:
         paths = getattr(model, "natural_key_fields", None) or ["…"]
         return json.dumps([f"<{path.replace('__', ' ')}>" for path in paths])
 
-    def fetch(self, model: type[models.Model], keys: list) -> None:
-        """Load the database rows for these keys (natural keys or ("pk", pk)) into the cache."""
+    def fetch(self, model: type[models.Model], keys: list, remember_missing: bool = True) -> None:
+        """Load the database rows for these keys (natural keys or ("pk", pk)) into the cache.
+
+        Keys not found are remembered as None, so they are not asked for again; not the keys
+        of the fixtures' own objects (one per object), which are only ever asked for once."""
         cache = self.in_database[model]
         keys = [key for key in set(keys) if key not in cache]
         if not keys:
             return
-        for key in keys:
-            cache[key] = None  # until found
+        if remember_missing:
+            for key in keys:
+                cache[key] = None  # until found
         manager = model._default_manager.db_manager(self.using)
         related = [
             f.name
