@@ -10,11 +10,19 @@ validation. `FixtureLoader` instead:
    uniqueness against the database and within the fixtures, references, image files) and
    refuses the whole load, naming every problem, if anything is wrong;
 4. refuses to overwrite a review an editor changed since an import last wrote it, unless told to;
-5. writes only what changed, in bulk, keeps derived fields right (`refresh_derived_fields()`),
-   records a revision for every review it changes, and resets sequences.
+5. writes only what changed, in bulk, in one transaction, keeps derived fields right
+   (`refresh_derived_fields()`), records a revision for every review it changes, and resets
+   sequences.
 
 Objects are matched by natural key: a fixture updates the objects it names and leaves the rest
 alone; fields it leaves out keep their current values.
+
+Memory: a load holds every object from validation to the write (that is what lets it refuse the
+whole load before writing anything), so what each object costs is kept small: records with
+slots and shared empty values, the fixture's own dicts let go once each object is built, one
+tuple per shape of object and one string per choice value, and review bodies rendered a chunk
+at a time as they are written rather than all at validation (docs/performance.md, "Import
+benchmark": at 20,000 reviews the peak is stock loaddata's, which holds the parsed file).
 """
 
 from __future__ import annotations
@@ -835,8 +843,11 @@ class FixtureLoader:
     @staticmethod
     def normalise(instance: models.Model) -> None:
         """Values as the database will give them back, so a reload compares equal."""
+        loaded = instance.__dict__
         for f in instance._meta.concrete_fields:
-            value = getattr(instance, f.attname)
+            if f.attname not in loaded:
+                continue  # deferred: as the database has it (reading it would ask the database)
+            value = loaded[f.attname]
             if isinstance(f, models.DecimalField) and isinstance(value, Decimal):
                 setattr(instance, f.attname, value.quantize(Decimal(1).scaleb(-f.decimal_places)))
             elif isinstance(value, datetime.datetime) and settings.USE_TZ:
