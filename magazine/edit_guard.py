@@ -9,16 +9,26 @@ change there. Imports nothing of the apps, so `people` and `reviews` both use it
   saved with their parent, so the parent's version covers them.
 - It also lists every error of a refused form at the top, each linked to its field, and loads
   the script that warns before leaving a form with unsaved changes.
+- And it autosaves what is typed (magazine/form_autosaves.py): as the editor types and when the
+  tab is hidden or closed, offered back (never applied unasked) when they open the form again.
 """
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.http import HttpRequest, HttpResponseNotAllowed, JsonResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 
+from magazine import form_autosaves
 from magazine.pending_uploads import PendingUploadWidget, keep_valid_uploads
 
 VERSION_FIELD = "edit_version"
@@ -178,15 +188,145 @@ def error_links(form: forms.BaseForm, formsets=()) -> list[ErrorLink]:
     return links
 
 
+AUTOSAVE_KEY = "form_autosave_key"
+
+
 class EditGuardAdmin:
-    """ModelAdmin mixin: the stale-save check, the error summary and the unsaved-changes
-    warning, the same for every admin that edits a model editors share."""
+    """ModelAdmin mixin: the stale-save check, the error summary, the unsaved-changes warning
+    and the autosave, the same for every admin that edits a model editors share."""
 
     change_form_template = "admin/edit_guard/change_form.html"
+    # The review form keeps its own autosave, as revisions (reviews/admin.py).
+    form_autosave = True
 
     @property
     def media(self):
-        return super().media + forms.Media(js=["edit_guard/unsaved_changes.js"])
+        scripts = ["edit_guard/unsaved_changes.js"]
+        if self.form_autosave:
+            scripts.append("edit_guard/form_autosave.js")
+        return super().media + forms.Media(js=scripts)
+
+    def get_urls(self):
+        if not self.form_autosave:
+            return super().get_urls()
+        info = f"{self.opts.app_label}_{self.opts.model_name}"
+        wrap = self.admin_site.admin_view
+        return [
+            path("add/form-autosave/", wrap(self.form_autosave_view), name=f"{info}_new_autosave"),
+            path(
+                "add/form-autosave/discard/",
+                wrap(self.form_autosave_discard_view),
+                name=f"{info}_new_autosave_discard",
+            ),
+            path(
+                "<path:object_id>/form-autosave/",
+                wrap(self.form_autosave_view),
+                name=f"{info}_form_autosave",
+            ),
+            path(
+                "<path:object_id>/form-autosave/discard/",
+                wrap(self.form_autosave_discard_view),
+                name=f"{info}_form_autosave_discard",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _autosave_allowed(self, request: HttpRequest, object_id: str | None) -> str | None:
+        """The object's primary key (None for a new object) when this person may change it
+        (or add one); PermissionDenied otherwise, the same for a missing object."""
+        if object_id is None:
+            if self.has_add_permission(request):
+                return None
+            raise PermissionDenied(f"You may not add {self.opts.verbose_name_plural}.")
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_change_permission(request, obj):
+            raise PermissionDenied(f"You may not change this {self.opts.verbose_name}.")
+        return str(obj.pk)
+
+    def form_autosave_view(self, request: HttpRequest, object_id: str | None = None):
+        """Keeps what is typed in this form (POST `data`: its fields as JSON); answers JSON."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        try:
+            pk = self._autosave_allowed(request, object_id)
+        except PermissionDenied as error:
+            return JsonResponse({"saved": False, "message": str(error)}, status=403)
+        try:
+            autosave = form_autosaves.form_autosave_keep(
+                user=request.user,
+                model=self.model,
+                object_id=pk,
+                key=request.POST.get(AUTOSAVE_KEY),
+                payload=request.POST.get("data", ""),
+            )
+        except ValidationError as error:
+            return JsonResponse({"saved": False, "message": " ".join(error.messages)}, status=400)
+        if autosave is None:
+            return JsonResponse({"saved": False, "message": "No changes since the last autosave."})
+        at = date_format(timezone.localtime(autosave.updated_at), "H:i T")
+        return JsonResponse({"saved": True, "message": f"Your changes were autosaved at {at}."})
+
+    def form_autosave_discard_view(self, request: HttpRequest, object_id: str | None = None):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        try:
+            pk = self._autosave_allowed(request, object_id)
+        except PermissionDenied as error:
+            return JsonResponse({"discarded": False, "message": str(error)}, status=403)
+        discarded = form_autosaves.form_autosave_discard(
+            user=request.user, model=self.model, object_id=pk, key=request.POST.get(AUTOSAVE_KEY)
+        )
+        return JsonResponse({"discarded": discarded})
+
+    def _form_autosave_context(self, request, add: bool, obj) -> dict | None:
+        """What the form's autosave needs: where to send, this form's key, and this person's
+        drafts to offer back (their own only, for an object they may change or add)."""
+        if not self.form_autosave:
+            return None
+        info = f"admin:{self.opts.app_label}_{self.opts.model_name}"
+        if add or obj is None:
+            if not self.has_add_permission(request):
+                return None
+            posted = request.POST.get(AUTOSAVE_KEY, "")  # kept across a refused save
+            key = posted if form_autosaves.as_key(posted) else str(uuid.uuid4())
+            urls = (reverse(f"{info}_new_autosave"), reverse(f"{info}_new_autosave_discard"))
+            drafts = form_autosaves.form_autosaves_of(user=request.user, model=self.model)
+        else:
+            if not self.has_change_permission(request, obj):
+                return None
+            key = ""
+            urls = (
+                reverse(f"{info}_form_autosave", args=[obj.pk]),
+                reverse(f"{info}_form_autosave_discard", args=[obj.pk]),
+            )
+            drafts = form_autosaves.form_autosaves_of(
+                user=request.user, model=self.model, object_id=obj.pk
+            )
+        return {
+            "url": urls[0],
+            "discard_url": urls[1],
+            "key": key,
+            "seconds": settings.REVIEW_AUTOSAVE_SECONDS,
+            "drafts": [
+                {
+                    "key": str(draft.key or ""),
+                    "saved_at": date_format(timezone.localtime(draft.updated_at), "j M Y, H:i T"),
+                    "fields": draft.fields,
+                    "labels": draft.labels,
+                }
+                for draft in drafts
+            ],
+        }
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if self.form_autosave:  # saved: the draft has done its job
+            form_autosaves.form_autosave_discard(
+                user=request.user,
+                model=self.model,
+                object_id=str(form.instance.pk) if change else None,
+                key=None if change else request.POST.get(AUTOSAVE_KEY),
+            )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is not None and isinstance(obj, EditVersioned):
@@ -220,4 +360,5 @@ class EditGuardAdmin:
         if form.is_bound:
             formsets = [inline.formset for inline in context.get("inline_admin_formsets", [])]
             context["error_summary"] = error_links(form, formsets)
+        context["form_autosave"] = self._form_autosave_context(request, add, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)

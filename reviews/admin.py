@@ -319,6 +319,9 @@ class ReviewAdminForm(forms.ModelForm):
             services.review_check_version(
                 review_id=self.instance.pk, expected_version=cleaned_data.get("version")
             )
+            services.review_check_live_move(
+                review_id=self.instance.pk, film=cleaned_data.get("film")
+            )
         return cleaned_data
 
     @property
@@ -376,6 +379,7 @@ class ReviewAdmin(
 ):
     form = ReviewAdminForm
     change_form_template = "admin/reviews/review/change_form.html"
+    form_autosave = False  # its own: autosave revisions and unsaved new reviews
     change_list_template = "admin/reviews/review/change_list.html"
     list_display = ["headline", "film", "critic", "kind", "status", "publish_time", "updated_at"]
     list_filter = [ReviewStateFilter, "kind", "critic", "publish_at"]

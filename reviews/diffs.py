@@ -14,6 +14,7 @@ FIELD_LABELS = {
     "rating": "Rating",
     "film": "Film",
     "critic": "Critic",
+    "lead_image": "Lead image",
     "tags": "Tags",
 }
 

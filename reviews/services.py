@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from library.models import Image
 from magazine.slugs import unique_slug
 from people.models import Critic, Person
 
@@ -116,8 +117,10 @@ def review_save(
     if writer and review.critic.user_id != user.pk:
         raise PermissionDenied("Writers file reviews under their own byline only.")
     review.full_clean()
-    if review.pk is not None and user is not None and current.is_published:
-        return _keep_as_pending_changes(review=review, user=user, tags=tags)
+    if review.pk is not None and current.is_published:
+        _refuse_live_move_under_embargo(from_film_id=current.film_id, to_film=review.film)
+        if user is not None:
+            return _keep_as_pending_changes(review=review, user=user, tags=tags)
     review.save()
     if tags is not None:
         review.tags.set(tags)
@@ -153,14 +156,68 @@ def review_with_pending_changes(review: Review) -> ReviewRevision | None:
     pending = review_pending_changes(review=review)
     if pending is not None:
         _apply_snapshot(review, pending.data)
+        _apply_placement(review, pending.data, strict=False)
         review.refresh_derived_fields()
     return pending
 
 
+def review_check_live_move(*, review_id: int, film: Film | None) -> None:
+    """Raises ValidationError (on `film`) when the stored review is live and `film` is another
+    film whose review embargo is in force."""
+    current = Review.objects.select_related("film").get(pk=review_id)
+    if film is not None and current.is_published:
+        _refuse_live_move_under_embargo(from_film_id=current.film_id, to_film=film)
+
+
+def _refuse_live_move_under_embargo(*, from_film_id: int, to_film: Film) -> None:
+    # Moving it would take the review off the site until the embargo lifts: the desk would
+    # be unpublishing it by the back door. Unpublishing is a move of its own.
+    if to_film.pk != from_film_id and to_film.embargo_in_force():
+        raise ValidationError(
+            {
+                "film": f"The review embargo on {to_film} lifts at "
+                f"{to_film.review_embargo_description}; a live review cannot move to it (it "
+                "would disappear from the site until then). Unpublish the review first, or "
+                "move it once the embargo has lifted."
+            },
+            code="embargo",
+        )
+
+
 def _apply_snapshot(review: Review, data: dict) -> None:
+    """Put a snapshot's text fields (everything but the film, byline and lead image) on the
+    in-memory review; restoring an old revision brings back these only."""
     for name in ("headline", "slug", "standfirst", "body", "kind"):
         setattr(review, name, data.get(name, getattr(review, name)))
     review.rating = None if data.get("rating") in (None, "") else Decimal(data["rating"])
+
+
+def _apply_placement(review: Review, data: dict, *, strict: bool = True) -> None:
+    """Put a snapshot's film, byline and lead image (named by natural key) on the in-memory
+    review. One that no longer exists raises ValidationError (`strict`) or is left as it is."""
+    wanted = [
+        ("film", Film.objects.filter(slug=data.get("film")), review.film.slug),
+        ("critic", Critic.objects.filter(slug=data.get("critic")), review.critic.slug),
+    ]
+    if "lead_image" in data:  # revisions older than lead images in snapshots have none
+        current_image = review.lead_image.file.name if review.lead_image_id else None
+        if data["lead_image"] is None:
+            review.lead_image = None
+        else:
+            images = Image.objects.filter(file=data["lead_image"])
+            wanted.append(("lead_image", images, current_image))
+    for name, found, now in wanted:
+        if name not in data or data[name] == now:
+            continue
+        chosen = found.first()
+        if chosen is not None:
+            setattr(review, name, chosen)
+        elif strict:
+            label = Review._meta.get_field(name).verbose_name
+            raise ValidationError(
+                {name: f"The {label} of these changes, “{data[name]}”, no longer exists."},
+                code="missing",
+            )
 
 
 @transaction.atomic
@@ -172,7 +229,11 @@ def review_publish_changes(*, review: Review, user: User, correction: str = "") 
     pending = review_pending_changes(review=current)
     if pending is None:
         raise ValidationError("There are no changes waiting to be published.", code="none")
+    was_live, film_before = current.is_published, current.film_id
     _apply_snapshot(current, pending.data)
+    _apply_placement(current, pending.data)
+    if was_live:  # the embargo may have been set since the changes were saved
+        _refuse_live_move_under_embargo(from_film_id=film_before, to_film=current.film)
     current.version += 1
     current.full_clean()
     current.save()
@@ -298,6 +359,10 @@ def _refuse_too_long_autosave(snapshot: dict) -> None:
         )
 
 
+# What restoring an old revision brings back: the text, not where the review sits.
+RESTORED_FIELDS = frozenset({*Review.EDITORIAL_FIELDS, "tags"})
+
+
 @transaction.atomic
 def review_restore_revision(*, review: Review, revision: ReviewRevision, user: User) -> Review:
     """Put an earlier revision's text back as the live text; the restore is a new revision."""
@@ -307,11 +372,14 @@ def review_restore_revision(*, review: Review, revision: ReviewRevision, user: U
     if not workflow.can_edit(user, current):
         raise PermissionDenied("You may not edit this review in its current state.")
     if current.is_published:
-        # Like any edit of a live review: it waits as changes not yet public.
+        # Like any edit of a live review: it waits as changes not yet public. A restore
+        # brings back the text; the film, byline and lead image stay as they are now.
         current.version += 1
         Review.objects.filter(pk=current.pk).update(version=current.version)
+        data = current.editorial_snapshot()
+        data.update({k: v for k, v in revision.data.items() if k in RESTORED_FIELDS})
         ReviewRevision.objects.create(
-            review=current, author=user, source=ReviewRevision.Source.PENDING, data=revision.data
+            review=current, author=user, source=ReviewRevision.Source.PENDING, data=data
         )
         review.refresh_from_db()
         return current

@@ -343,8 +343,9 @@ LOGGING = {
 
 # How long a shareable review preview link works (see reviews/previews.py).
 REVIEW_PREVIEW_LINK_MAX_AGE = datetime.timedelta(days=7)
-# How often the review form autosaves what is being typed, in seconds (reviews/admin.py;
-# the browser test sets it to 1 so it sees an autosave without waiting a minute).
+# How often the admin's forms (reviews, films, people, critics, genres) autosave what is being
+# typed, in seconds, besides a moment after typing pauses and when the tab is hidden or closed
+# (reviews/admin.py, magazine/edit_guard.py; a browser test sets it to 1 to see the timer).
 REVIEW_AUTOSAVE_SECONDS = int(os.environ.get("REVIEW_AUTOSAVE_SECONDS", "60"))
 # Four-eyes: nobody approves a review under their own byline (docs/workflow.md). Turn it off
 # (REVIEW_FOUR_EYES=0) only for a magazine with a single editor.
