@@ -24,7 +24,8 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from taggit.models import Tag  # noqa: E402
 
 from bench.pages import PAGES  # noqa: E402
-from reviews.models import Credit, FilmFacet, Genre, Review  # noqa: E402
+from reviews import tallies  # noqa: E402
+from reviews.models import Credit, Genre, Review  # noqa: E402
 
 
 def samples() -> dict[str, str]:
@@ -40,13 +41,12 @@ def samples() -> dict[str, str]:
     # The topic and genre with the most published reviews / reviewed films: at 1,000 reviews
     # a typical topic has ~10 reviews (half a page) while every one at 100,000 fills its page,
     # and the 100,000/1,000 ratio should compare the same work, not a half and a full page.
-    tag = (
-        Tag.objects.filter(review_tally__isnull=False)
-        .order_by("-review_tally__published_reviews", "pk")
-        .first()
-    )
-    fullest = FilmFacet.objects.filter(kind=FilmFacet.Kind.GENRE).order_by("-films", "value")
-    genre = Genre.objects.filter(pk=int(fullest[0].value)).first() if fullest else None
+    by_tag = tallies.reviews_by_tag()
+    fullest_tag = min(by_tag, key=lambda pk: (-by_tag[pk], pk), default=None)
+    tag = Tag.objects.filter(pk=fullest_tag).first()
+    genres = tallies.film_facets()[tallies.GENRE]
+    fullest = sorted(genres, key=lambda pk: (-genres[pk], pk))
+    genre = Genre.objects.filter(pk=int(fullest[0])).first() if fullest else None
     return {
         "review": review.slug,
         "review_pk": str(review.pk),

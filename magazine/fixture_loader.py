@@ -529,7 +529,7 @@ class FixtureLoader:
             for name, value in record.data.items():
                 field_ = fields.get(name)
                 if field_ is not None and not field_.serialize and not field_.primary_key:
-                    continue  # derived data (stored counts): recounted after every load
+                    continue  # derived data (the taggings' times): rebuilt after every load
                 if field_ is None or field_.primary_key:
                     if not self.ignore_unknown:
                         self.problem(record, f"{model._meta.label_lower} has no such field", name)
@@ -936,7 +936,7 @@ class FixtureLoader:
                 if result.created or result.updated:
                     self.reset_sequences(result.models)
                     self.refresh_search_data(by_model)
-                    # Bulk writes bypass the signals that keep the index pages' stored counts.
+                    # Bulk writes bypass the receivers that keep the taggings' goes-live times.
                     refresh_all_tallies(self.using)
                     # Bulk writes bypass save(): tell every process its cached pages are stale.
                     invalidate_everything(self.using)

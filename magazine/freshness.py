@@ -98,6 +98,9 @@ def add_tags(*tags: str) -> None:
 
 def read_clock(using: str = DEFAULT_DB_ALIAS) -> int:
     """The invalidation clock as committed now: read it before reading what is cached."""
+    pending = _pending(using)
+    if pending is not None:
+        pending.clock_read = True  # an entry may be made at this version: take a new one
     with connections[using].cursor() as cursor:
         cursor.execute(f"SELECT version FROM {TABLE} WHERE name = %s", [CLOCK])
         row = cursor.fetchone()
@@ -133,35 +136,74 @@ def current_as_of() -> int | None:
     return _as_of.get()
 
 
+class _Pending:
+    """The invalidations of one transaction so far: the clock value it took (the clock row
+    stays locked until the transaction ends), the tags written at it (each with the
+    savepoints it was written in), and, as its on-commit callback, the CDN purge of them."""
+
+    def __init__(self, version: int):
+        self.version = version
+        self.written: dict[str, frozenset[str]] = {}
+        self.clock_read = False
+
+    def __call__(self) -> None:
+        from . import cdn  # the CDN hears of it once it is true
+
+        cdn.purge(sorted(self.written))
+
+
+def _pending(using: str) -> _Pending | None:
+    """This transaction's invalidations, unless a rollback to a savepoint undid them (Django
+    drops the callbacks registered inside a savepoint rolled back)."""
+    connection = connections[using]
+    if not connection.in_atomic_block:
+        return None
+    for _, callback, _ in reversed(connection.run_on_commit):
+        if isinstance(callback, _Pending):
+            return callback
+    return None
+
+
 def invalidate(tags: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> None:
     """Make every entry showing any of these tags stale, for every process, once the current
     transaction commits (at once without one).
 
     The clock row is updated first and stays locked until the transaction ends, so clock
     values are given out in commit order: an entry whose as_of was read before this commit
-    has a smaller as_of than these tags' new version. Also tells the CDN (magazine.cdn).
+    has a smaller as_of than these tags' new version. Later invalidations in the same
+    transaction reuse that value (one statement, none for a tag already written), until the
+    clock is read in it. Tells the CDN (magazine.cdn) once, at commit.
     """
-    tags = sorted(set(tags))
+    tags = set(tags)
     if not tags:
         return
-    # Two statements, no savepoint of its own: inside the writer's transaction they commit or
-    # roll back with it; outside one, the upsert commits after the clock moved (still in order).
-    with transaction.atomic(using=using, savepoint=False), connections[using].cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {TABLE} (name, version) VALUES (%s, 1) ON CONFLICT (name) "
-            f"DO UPDATE SET version = {TABLE}.version + 1 RETURNING version",
-            [CLOCK],
+    connection = connections[using]
+    # No savepoint of its own: inside the writer's transaction these statements commit or roll
+    # back with it; outside one, they commit together.
+    with transaction.atomic(using=using, savepoint=False), connection.cursor() as cursor:
+        pending = _pending(using)
+        if pending is None or pending.clock_read:
+            cursor.execute(
+                f"INSERT INTO {TABLE} (name, version) VALUES (%s, 1) ON CONFLICT (name) "
+                f"DO UPDATE SET version = {TABLE}.version + 1 RETURNING version",
+                [CLOCK],
+            )
+            pending = _Pending(cursor.fetchone()[0])
+            transaction.on_commit(pending, using=using)
+        live = frozenset(connection.savepoint_ids)
+        # A tag written in a savepoint since released or rolled back is written again.
+        new = sorted(
+            tag for tag in tags if tag not in pending.written or not pending.written[tag] <= live
         )
-        version = cursor.fetchone()[0]
-        rows = ", ".join(["(%s, %s)"] * len(tags))
+        if not new:
+            return
+        rows = ", ".join(["(%s, %s)"] * len(new))
         cursor.execute(
             f"INSERT INTO {TABLE} (name, version) VALUES {rows} "
             "ON CONFLICT (name) DO UPDATE SET version = excluded.version",
-            [value for tag in tags for value in (tag, version)],
+            [value for tag in new for value in (tag, pending.version)],
         )
-    from . import cdn  # the CDN hears of it once it is true
-
-    transaction.on_commit(lambda: cdn.purge(tags), using=using)
+        pending.written.update(dict.fromkeys(new, live))
 
 
 def invalidate_everything(using: str = DEFAULT_DB_ALIAS) -> None:

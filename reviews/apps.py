@@ -1,10 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import m2m_changed, post_delete, post_save
-
-
-def _review_deleted(sender, instance, using, **kwargs) -> None:
-    """A deleted review leaves search at once (SQLite's FTS5 row; a no-op on PostgreSQL)."""
-    sender._default_manager.db_manager(using).forget_search_rows([instance.pk])
+from django.db.models.signals import post_delete, post_save, pre_save
 
 
 class ReviewsConfig(AppConfig):
@@ -13,11 +8,6 @@ class ReviewsConfig(AppConfig):
 
     def ready(self) -> None:
         from taggit.models import Tag
-
-        # What readers see invalidates its cache tags: the one list of receivers.
-        from . import cache_tags
-
-        cache_tags.connect()
 
         # Tag names are shown to readers like any headline: the same control-character rule.
         # Added to the validators in use, not to the field's declaration, so taggit's own
@@ -28,23 +18,23 @@ class ReviewsConfig(AppConfig):
         if refuse_control_characters not in name_validators:
             name_validators.append(refuse_control_characters)
 
-        # The stored counts of the reader's indexes follow every write that changes them,
-        # whichever way it is made (admin, services, shell, queryset deletes).
-        from . import tallies
-        from .models import Film, Genre, Review, TaggedReview
+        connect_receivers()
 
-        post_save.connect(tallies.review_saved, sender=Review, dispatch_uid="tally-review")
-        post_delete.connect(tallies.review_deleted, sender=Review, dispatch_uid="tally-review-del")
-        post_save.connect(tallies.tagging_changed, sender=TaggedReview, dispatch_uid="tally-tag")
-        post_delete.connect(
-            tallies.tagging_changed, sender=TaggedReview, dispatch_uid="tally-tag-del"
-        )
-        post_save.connect(tallies.film_saved, sender=Film, dispatch_uid="tally-film")
-        m2m_changed.connect(
-            tallies.film_genres_changed, sender=Film.genres.through, dispatch_uid="tally-genres"
-        )
-        post_delete.connect(tallies.tag_deleted, sender=Tag, dispatch_uid="tally-tag-gone")
-        post_delete.connect(tallies.genre_deleted, sender=Genre, dispatch_uid="tally-genre-del")
-        post_delete.connect(
-            _review_deleted, sender=self.get_model("Review"), dispatch_uid="reviews-search-delete"
-        )
+
+def connect_receivers() -> None:
+    """Every write a save or delete makes beyond its own row, in one list, for every path
+    (admin, services, the shell, queryset deletes); loads (`raw`) and bulk writes do their
+    own in bulk. save() itself writes only its row."""
+    from . import cache_tags, search_index, tallies
+    from .models import Film, Review, TaggedReview
+
+    # What readers see invalidates its cache tags (the models are listed in cache_tags).
+    cache_tags.connect()
+    # Search reads a review's text and its film's title.
+    post_save.connect(search_index.review_saved, sender=Review, dispatch_uid="search-review")
+    post_delete.connect(search_index.review_deleted, sender=Review, dispatch_uid="search-gone")
+    post_save.connect(search_index.film_saved, sender=Film, dispatch_uid="search-film")
+    # The taggings' copy of when their review goes live (the topic pages' index).
+    post_save.connect(tallies.review_saved, sender=Review, dispatch_uid="tag-times-review")
+    pre_save.connect(tallies.tagging_saving, sender=TaggedReview, dispatch_uid="tag-times-new")
+    post_save.connect(tallies.film_saved, sender=Film, dispatch_uid="tag-times-film")

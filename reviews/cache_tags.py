@@ -28,10 +28,13 @@ from people.models import Critic, Person
 from .models import Availability, Correction, Credit, Film, Genre, Review, TaggedReview
 
 REVIEWS, FILMS, CRITICS, PEOPLE = "reviews:list", "films:list", "critics:list", "people:list"
+# What the counts of reviews readers see carry (reviews/tallies.py): only a change of which
+# reviews readers can see (or where they show) invalidates it, never an edit of their text.
+COUNTS = "reviews:counts"
 
 
 def _public(state: str | None) -> bool:
-    # Published or scheduled (the stored counts and the schedule count those too).
+    # Published or scheduled (the schedule and the taggings' times follow those too).
     return state == Review.State.PUBLISHED
 
 
@@ -43,16 +46,23 @@ def review_tags(review: Review) -> set[str]:
     if not (was_public or _public(review.state)):
         return set()
     tags = {f"review:{review.pk}", f"film:{review.film_id}", f"critic:{review.critic_id}", REVIEWS}
-    if before is not None:
+    if before is not None and before[0] is not None:  # where it showed before (not new)
         tags |= {f"film:{before[0]}", f"critic:{before[1]}"}
+    if before != tuple(getattr(review, name) for name in Review.PUBLIC_FIELDS):
+        tags.add(COUNTS)
     return tags
 
 
 def tagging_tags(tagging: TaggedReview) -> set[str]:
-    public = Review.objects.published_or_scheduled().filter(pk=tagging.content_object_id)
-    if not public.exists():
+    if TaggedReview.content_object.is_cached(tagging):  # taggit's add() passes the review
+        review = tagging.content_object
+        public = _public(review.state) and review.publish_at is not None
+    else:
+        reviews = Review.objects.published_or_scheduled().filter(pk=tagging.content_object_id)
+        public = reviews.exists()
+    if not public:
         return set()
-    return {f"review:{tagging.content_object_id}", f"tag:{tagging.tag_id}", REVIEWS}
+    return {f"review:{tagging.content_object_id}", f"tag:{tagging.tag_id}", REVIEWS, COUNTS}
 
 
 # model: (the tag an instance shows as, or None; the tags a change of it invalidates)
@@ -82,12 +92,15 @@ def _loaded(sender, instance: Model, **kwargs) -> None:
 def _changed(sender, instance: Model, created: bool = False, **kwargs) -> None:
     if created and sender is Tag:
         return  # a new tag is on no page until a published review carries it
-    freshness.invalidate(READER_MODELS[sender][1](instance))
+    tags = set(READER_MODELS[sender][1](instance))
+    if tags and kwargs.get("signal") is post_delete:
+        tags.add(COUNTS)  # whatever it was, it is gone from every count
+    freshness.invalidate(tags)
 
 
 def _review_before(sender, instance: Review, raw: bool = False, **kwargs) -> None:
-    # What it was as loaded (Review.from_db keeps it), before the tallies' receiver moves on.
-    instance._public_before = getattr(instance, "_tallied_as", None)
+    # What it was as loaded (Review.from_db keeps it) or last saved.
+    instance._public_before = getattr(instance, "_public_as", None)
     if instance.pk is None:
         instance._public_before = (None, None, None, None)  # new: nothing was public
 

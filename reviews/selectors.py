@@ -9,8 +9,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -23,7 +22,6 @@ from .models import (
     Assignment,
     Credit,
     Film,
-    FilmFacet,
     Genre,
     NewReviewAutosave,
     Review,
@@ -49,45 +47,42 @@ def next_goes_live_at(now: datetime.datetime) -> datetime.datetime | None:
 def critics_with_review_counts(
     now: datetime.datetime | None = None, *, active_only: bool = True
 ) -> QuerySet[Critic]:
-    """(Active) critics with `review_count`, the number of their published reviews: the stored
-    tally less the critic's reviews still scheduled or held (`tallies.not_yet_live()`, the
-    few of them, kept), so the critics' index never counts every review."""
-    not_yet = tallies.not_yet_live(now).by_critic
-    held = Case(
-        *(When(pk=pk, then=Value(n)) for pk, n in sorted(not_yet.items())),
-        default=Value(0),
+    """(Active) critics with `review_count`, the number of their published reviews (the
+    critics' counts of `tallies.reviews_by_critic`, kept: a magazine has tens of critics)."""
+    counts = tallies.reviews_by_critic(now)
+    review_count = Case(
+        *(When(pk=pk, then=Value(n)) for pk, n in sorted(counts.items())), default=Value(0)
     )
     critics = Critic.objects.active() if active_only else Critic.objects.all()
     return (
         critics.select_related("headshot", "person__headshot")
-        .annotate(review_count=Coalesce(F("review_tally__published_reviews"), 0) - held)
+        .annotate(review_count=review_count)
         .order_by("byline", "slug")
     )
 
 
 def tags_in_use(now: datetime.datetime | None = None) -> QuerySet[Tag]:
-    """Tags on at least one published review, by name, each with `stored_count` (its stored
-    tally, scheduled reviews included: pass the page through `with_review_counts`)."""
-    return tallies.tags_with_visible_reviews(now).order_by("name")
+    """Tags on at least one published review, by name (pass a page of them through
+    `with_review_counts`)."""
+    return Tag.objects.filter(pk__in=sorted(tallies.reviews_by_tag(now))).order_by("name")
 
 
 def with_review_counts(tags: Iterable[Tag], now: datetime.datetime | None = None) -> list[Tag]:
-    """Tags from `tags_in_use` with `review_count`: what readers can see, at this moment."""
-    scheduled = tallies.not_yet_live(now).by_tag
+    """Tags with `review_count`: how many reviews readers can see under each."""
+    counts = tallies.reviews_by_tag(now)
     tags = list(tags)
     for tag in tags:
-        tag.review_count = tag.stored_count - scheduled[tag.pk]
+        tag.review_count = counts.get(tag.pk, 0)
     return tags
 
 
 def tag_with_reviews(slug: str, now: datetime.datetime | None = None) -> Tag | None:
     """The tag with this slug, with its `review_count`, if any published review carries it
     (else None, and readers see a 404)."""
-    stored = Coalesce(F("review_tally__published_reviews"), 0)
-    tag = Tag.objects.filter(slug=slug).annotate(stored_count=stored).first()
+    tag = Tag.objects.filter(slug=slug).first()
     if tag is None:
         return None
-    tag.review_count = tag.stored_count - tallies.not_yet_live(now).by_tag[tag.pk]
+    tag.review_count = tallies.reviews_by_tag(now).get(tag.pk, 0)
     return tag if tag.review_count > 0 else None
 
 
@@ -162,7 +157,7 @@ class SearchResults:
 
 def genres_in_use(now: datetime.datetime | None = None) -> list[Genre]:
     """Genres with at least one reviewed film, each with `film_count`, by name."""
-    counts = tallies.visible_facets(FilmFacet.Kind.GENRE, now)
+    counts = tallies.film_facets(now)[tallies.GENRE]
     genres = list(Genre.objects.filter(pk__in=[int(pk) for pk in counts]).order_by("name"))
     for genre in genres:
         genre.film_count = counts[str(genre.pk)]
@@ -171,14 +166,14 @@ def genres_in_use(now: datetime.datetime | None = None) -> list[Genre]:
 
 def film_years(now: datetime.datetime | None = None) -> list[dict]:
     """Each year with reviewed films, newest first: [{"year": 2023, "film_count": 4}, ...]."""
-    counts = tallies.visible_facets(FilmFacet.Kind.YEAR, now)
+    counts = tallies.film_facets(now)[tallies.YEAR]
     years = sorted(((int(year), n) for year, n in counts.items()), reverse=True)
     return [{"year": year, "film_count": n} for year, n in years]
 
 
 def film_initials(now: datetime.datetime | None = None) -> list[str]:
     """The first letters of reviewed films' titles, for the A–Z index ('#' sorts first)."""
-    return sorted(tallies.visible_facets(FilmFacet.Kind.INITIAL, now))
+    return sorted(tallies.film_facets(now)[tallies.INITIAL])
 
 
 def filmography(person: Person) -> QuerySet[Credit]:

@@ -458,8 +458,15 @@ def review_transition(
         locked.publish_at = None
 
     locked.state = transition.target
-    locked.full_clean()
-    locked.save(update_fields=["state", "publish_at", "first_published_at"])
+    # A move changes only these fields: validate them and the review's rules (clean()); the
+    # rest was validated when it was saved, and the database's constraints hold it.
+    moved = {"state", "publish_at", "first_published_at"}
+    locked.full_clean(
+        exclude=[f.name for f in Review._meta.concrete_fields if f.name not in moved],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    locked.save(update_fields=sorted(moved))
     for field in ("state", "publish_at", "first_published_at", "updated_at"):
         setattr(review, field, getattr(locked, field))
     return ReviewTransition.objects.create(

@@ -1,8 +1,8 @@
 """Films, their credits and release windows, and the reviews our critics write of them.
 
 Split by idea: the catalogue (films, genres, credits, windows), the review and its visibility
-rule, history (revisions, autosaves, workflow moves, corrections), search, derived counts and
-the desk's assignments. Every name is importable from `reviews.models` as before."""
+rule, history (revisions, autosaves, workflow moves, corrections), search and the desk's
+assignments. Every name is importable from `reviews.models` as before."""
 
 from .catalogue import (
     Availability,
@@ -14,11 +14,6 @@ from .catalogue import (
     Genre,
     KeyedWithinFilm,
     known_values,
-)
-from .counts import (
-    CriticTally,
-    FilmFacet,
-    TagTally,
 )
 from .desk import (
     Assignment,
@@ -67,9 +62,6 @@ __all__ = [
     "validate_half_step",
     "Review",
     "ReviewFullText",
-    "CriticTally",
-    "TagTally",
-    "FilmFacet",
     "ReviewRevision",
     "NewReviewAutosave",
     "ReviewTransition",

@@ -14,8 +14,8 @@ from django.core.validators import (
     RegexValidator,
 )
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Upper
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -63,28 +63,16 @@ class Genre(EditVersioned):
 
 class FilmQuerySet(models.QuerySet):
     def with_published_reviews(self, now: datetime.datetime | None = None) -> FilmQuerySet:
-        """Films with at least one review readers can see.
+        """Films with at least one review readers can see: EXISTS over `published()` on the
+        (film, state, publish_at) index, so it is exact at any moment with nothing stored."""
+        from .review import Review
 
-        Reads the film's stored tally (the earliest publish time of its published reviews,
-        kept by reviews.tallies) and its own embargo, so it is exact at any moment, scheduled
-        and held reviews included, without looking at the reviews table.
-        """
-        now = now or timezone.now()
-        return self.filter(
-            Q(review_embargo_until__isnull=True) | Q(review_embargo_until__lte=now),
-            tally_first_publish_at__lte=now,
-        )
+        published = Review.objects.published(now).filter(film=OuterRef("pk"))
+        return self.filter(Exists(published))
 
     def under_embargo(self, now: datetime.datetime) -> FilmQuerySet:
         """The ids of films whose review embargo has not lifted yet (a few; indexed)."""
         return self.filter(review_embargo_until__gt=now).values("pk")
-
-    def reviewed_but_not_yet_visible(self, now: datetime.datetime) -> FilmQuerySet:
-        """Films whose every published review is still scheduled or held by the embargo."""
-        return self.filter(
-            Q(tally_first_publish_at__gt=now) | Q(review_embargo_until__gt=now),
-            tally_first_publish_at__isnull=False,
-        )
 
     def update(self, **kwargs) -> int:
         """A bulk update that moves an embargo keeps what derives from it (the topic pages'
@@ -96,20 +84,18 @@ class FilmQuerySet(models.QuerySet):
         film_ids = list(self.values_list("pk", flat=True))
         updated = super().update(**kwargs)
         tallies.refresh_tag_times_of_films(film_ids, using=self.db)
-        freshness.invalidate({"reviews:list", *(f"film:{pk}" for pk in film_ids)}, self.db)
+        lists = {"reviews:list", "reviews:counts", "films:list"}  # see reviews/cache_tags.py
+        freshness.invalidate({*lists, *(f"film:{pk}" for pk in film_ids)}, self.db)
         return updated
 
     def reviewed(self, now: datetime.datetime | None = None) -> FilmQuerySet:
-        """Films with at least one published review, each with `review_count` of those:
-        the stored tally less the film's reviews still scheduled (a short index range)."""
+        """Films with at least one published review, each with `review_count` of those
+        (counted on the (film, state, publish_at) index)."""
         from .review import Review
 
-        now = now or timezone.now()
-        scheduled = Review.objects.scheduled(now).filter(film=OuterRef("pk")).order_by()
-        count = scheduled.values("film").annotate(n=Count("pk")).values("n")
-        return self.with_published_reviews(now).annotate(
-            review_count=F("tally_published_reviews") - Coalesce(Subquery(count), 0)
-        )
+        published = Review.objects.published(now).filter(film=OuterRef("pk")).order_by()
+        count = published.values("film").annotate(n=Count("pk")).values("n")
+        return self.with_published_reviews(now).annotate(review_count=Subquery(count))
 
     def in_genre(self, genre: Genre) -> FilmQuerySet:
         """Films in this genre. EXISTS on the (film, genre) index, so a page of films by title
@@ -211,18 +197,6 @@ class Film(TimestampedModel, EditVersioned):
         "America/Los_Angeles. The embargo is entered and shown in it.",
     )
 
-    # Derived, kept by reviews.tallies on every write that changes them, so the reader's
-    # indexes never count reviews: how many reviews of this film are published (scheduled
-    # ones included), and the earliest publish time among them. Readers see the film as
-    # reviewed once that time has come; counts shown subtract the reviews still scheduled.
-    # Not serialized: exports leave them out and every load recounts them.
-    tally_published_reviews = models.PositiveIntegerField(
-        default=0, editable=False, serialize=False
-    )
-    tally_first_publish_at = models.DateTimeField(
-        null=True, blank=True, editable=False, serialize=False
-    )
-
     objects = FilmManager()
     natural_key_fields = ("slug",)
 
@@ -256,7 +230,6 @@ class Film(TimestampedModel, EditVersioned):
             # The film index A-Z walks this and stops after a page; no sort of every film.
             models.Index(fields=["title", "year"], name="film_title_year"),
             models.Index(fields=["year", "title"], name="film_year_title"),
-            models.Index(fields=["tally_first_publish_at"], name="film_reviewed_since"),
             # The few films under embargo, for the visibility rule (Review.objects.published()).
             models.Index(fields=["review_embargo_until"], name="film_embargo_until"),
         ]
@@ -274,20 +247,17 @@ class Film(TimestampedModel, EditVersioned):
         if self.source_author and not self.source_title:
             raise ValidationError({"source_title": "Name the source when you give its author."})
 
-    TALLY_FIELDS = ("tally_published_reviews", "tally_first_publish_at")
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding and kwargs.get("update_fields") is None:
-            # The tallies are kept from the reviews (reviews.tallies); the copy in memory may
-            # be older than a review published since, and must not overwrite them.
-            kwargs["update_fields"] = [
-                f.name
-                for f in self._meta.concrete_fields
-                if not f.primary_key and f.name not in self.TALLY_FIELDS
-            ]
-        super().save(*args, **kwargs)
-        # Film titles are part of each review's search vector (same data, kept in step).
-        self.reviews.all().refresh_search_vectors()
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        film = super().from_db(db, field_names, values)
+        # As loaded, for the receivers: each review's search row holds the title
+        # (reviews.search_index); the embargo decides when its reviews go live (tallies).
+        loaded = film.__dict__
+        if "title" in loaded:
+            film._searched_as = loaded["title"]
+        if "review_embargo_until" in loaded:
+            film._embargo_as = loaded["review_embargo_until"]
+        return film
 
     @property
     def same_as(self) -> list[str]:

@@ -12,7 +12,7 @@ from magazine.fulltext import (
 class ReviewFullText(models.Model):
     """SQLite's FTS5 table of what search reads (the migration 0011 creates it; unmanaged):
     one row per review, rowid = the review's id. Kept in step by refresh_search_vectors()
-    and a delete signal (reviews/apps.py). Only ever queried on SQLite."""
+    and the receivers of reviews/search_index.py. Only ever queried on SQLite."""
 
     review = models.OneToOneField(
         "reviews.Review",

@@ -87,7 +87,7 @@ def test_feed_query_budget_does_not_grow(client, django_assert_max_num_queries):
         ReviewFactory(published=True, tags=["grief", "memory"])
     with django_assert_max_num_queries(4):  # + the invalidation clock
         client.get("/feed/")
-    # The tag with its stored count, the schedule, the page's ids from the (tag, time)
+    # The tag, its kept count, the schedule, the page's ids from the (tag, time)
     # index, those reviews, their tags, the invalidation clock.
     with django_assert_max_num_queries(6):
         client.get("/tags/grief/feed/atom/")

@@ -14,7 +14,6 @@ from reviews.models import (
     Availability,
     Credit,
     Film,
-    FilmFacet,
     Review,
     ReviewRevision,
     ReviewTransition,
@@ -75,7 +74,6 @@ def test_every_other_choice_field_is_checked(db):
     assert refused(Film.objects.filter(pk=credit.film_id), source_kind="bogus")
     assert not refused(Film.objects.filter(pk=credit.film_id), source_kind="")
     assert refused(ReviewRevision.objects.filter(pk=revision.pk), source="bogus")
-    assert {field.name for field in FilmFacet._meta.fields if field.choices} == {"kind"}
     assert {f.name for f in ReviewTransition._meta.fields if f.choices} == {
         "from_status",
         "to_status",

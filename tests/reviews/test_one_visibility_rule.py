@@ -1,6 +1,6 @@
 """Who may see a review is decided in one place: `ReviewQuerySet` (`published()`, `scheduled()`,
 `published_or_scheduled()`) and `FilmQuerySet` in reviews/models/ (review.py, catalogue.py),
-with the data derived from it (stored counts, the topic pages' publish times) kept by
+with the data derived from it (the counts readers see, the topic pages' publish times) in
 reviews/tallies.py.
 
 This test reads the source of every app module and fails when code anywhere else filters

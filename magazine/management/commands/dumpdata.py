@@ -1,5 +1,5 @@
 """`dumpdata` that leaves out derived tables (`derived_data = True` on the model, e.g. the
-index pages' stored counts): they are rebuilt from the content on every load, so an export
+cache tags' versions): they are rebuilt from the content on every load, so an export
 holds only what editors wrote. Every stock option works as before."""
 
 from django.apps import apps

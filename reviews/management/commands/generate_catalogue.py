@@ -287,7 +287,7 @@ class Command(BaseCommand):
             for tag in rng.sample(tags, rng.randint(0, 4))
         ]
         TaggedReview.objects.bulk_create(tagged, batch_size=BATCH)
-        refresh_all_tallies()  # bulk_create skips the signals that keep the stored counts
+        refresh_all_tallies()  # bulk_create skips the receivers that keep the taggings' times
         return {
             "reviews": len(reviews),
             "films": len(films),

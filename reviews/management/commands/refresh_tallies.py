@@ -8,9 +8,9 @@ from ...tallies import refresh_all_tallies
 
 class Command(BaseCommand):
     help = (
-        "Recount the stored counts of the reader's indexes (films, critics, topics, sitemap) "
-        "from the reviews. Writes keep them up to date; run this after writing to the "
-        "database outside Django (raw SQL, a restore of an old dump)."
+        "Rebuild the data derived from the reviews (the taggings' goes-live times, which the "
+        "topic pages read) and make every cached page stale. Writes keep them up to date; "
+        "run this after writing to the database outside Django (raw SQL, an old dump)."
     )
 
     def add_arguments(self, parser):
@@ -19,4 +19,4 @@ class Command(BaseCommand):
     def handle(self, *args, database: str, **options) -> None:
         refresh_all_tallies(database)
         invalidate_everything(database)
-        self.stdout.write("Recounted the films, critics, topics and film index facets.")
+        self.stdout.write("Rebuilt the taggings' goes-live times; every cached page is stale.")
