@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("library", "0004_database_refuses_control_characters"),
         ("people", "0010_database_refuses_control_characters"),
-        ("reviews", "0025_posters_and_lead_images_only_in_library"),
+        ("reviews", "0026_counts_from_published"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
     ]
 
