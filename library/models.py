@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from magazine.control_characters import refuse_control_characters
+from magazine.control_characters import no_control_characters, refuse_control_characters
 from magazine.images import CheckedImageField, Picture, picture
 
 # Shapes the site crops to, as width:height, always around the image's focal point.
@@ -105,6 +105,7 @@ class Image(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         constraints = [
+            *no_control_characters("title", "alt_text", "caption", "credit"),
             models.CheckConstraint(
                 condition=Q(focal_x__gte=0, focal_x__lte=1, focal_y__gte=0, focal_y__lte=1),
                 name="library_image_focal_point_inside",

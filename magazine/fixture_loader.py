@@ -10,11 +10,19 @@ validation. `FixtureLoader` instead:
    uniqueness against the database and within the fixtures, references, image files) and
    refuses the whole load, naming every problem, if anything is wrong;
 4. refuses to overwrite a review an editor changed since an import last wrote it, unless told to;
-5. writes only what changed, in bulk, keeps derived fields right (`refresh_derived_fields()`),
-   records a revision for every review it changes, and resets sequences.
+5. writes only what changed, in bulk, in one transaction, keeps derived fields right
+   (`refresh_derived_fields()`), records a revision for every review it changes, and resets
+   sequences.
 
 Objects are matched by natural key: a fixture updates the objects it names and leaves the rest
 alone; fields it leaves out keep their current values.
+
+Memory: a load holds every object from validation to the write (that is what lets it refuse the
+whole load before writing anything), so what each object costs is kept small: records with
+slots and shared empty values, the fixture's own dicts let go once each object is built, one
+tuple per shape of object and one string per choice value, and review bodies rendered a chunk
+at a time as they are written rather than all at validation (docs/performance.md, "Import
+benchmark": at 20,000 reviews the peak is stock loaddata's, which holds the parsed file).
 """
 
 from __future__ import annotations
@@ -25,7 +33,7 @@ import datetime
 import json
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -55,6 +63,13 @@ SUPPORTED_FORMATS = ("json", "jsonl")
 # Written by the loader itself; a difference in these alone is not a change to the object.
 BOOKKEEPING_FIELDS = frozenset({"updated_at", "imported_at", "import_fingerprint"})
 MAX_PROBLEMS_SHOWN = 50
+NOTHING: frozenset = frozenset()  # shared: each frozenset() call makes a new 216-byte object
+# Rows per write (and per rendering of review bodies before it).
+WRITE_CHUNK = 500
+# A review's fields the loader fills as it writes, not while it validates (write_model).
+RENDERED_AT_WRITE = ("body_html", "word_count")
+# What a new review lets go of once written: its text, read back from the row if needed.
+RELEASED_AFTER_WRITE = ("body", "body_html", "standfirst")
 
 # Limits on one fixture file (docs/fixtures.md, "Limits"); settings of the same names override
 # them. A fixture needs five levels of nesting (list, object, fields, a list of keys, a key);
@@ -68,6 +83,12 @@ def limit(name: str) -> int:
     return getattr(settings, name, globals()[name])
 
 
+def place(position: str | int) -> str:
+    """Where an object is in its file: "object 12" (a JSON fixture's, kept as a number until
+    shown) or "line 12" (JSON Lines)."""
+    return f"object {position}" if isinstance(position, int) else position
+
+
 @dataclass(frozen=True)
 class Problem:
     source: str
@@ -75,6 +96,9 @@ class Problem:
     message: str
     subject: str = ""
     field: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "position", place(self.position))
 
     def sort_key(self) -> tuple:
         """In file order: by source, then by object or line number."""
@@ -138,7 +162,7 @@ class Record:
     """
 
     source: str
-    position: str
+    position: str | int  # see place()
     model: type[models.Model]
     data: dict | None  # dropped once the object is built and its key known
     pk: Any = None
@@ -200,7 +224,26 @@ def decode_fixture(content: bytes | bytearray | str, source: str) -> str:
         ) from None
 
 
-def parse_fixture(text: str, ser_fmt: str, source: str) -> list[tuple[str, Any]]:
+class JsonItems(Sequence):
+    """A JSON fixture's (position, object) pairs, made as they are read (the caller lets go of
+    the file's text first), each position the object's number (see place())."""
+
+    def __init__(self, data: list):
+        self.data = data
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return list(self)[index]
+        return (range(1, len(self.data) + 1)[index], self.data[index])
+
+    def __iter__(self) -> Iterator[tuple[int, Any]]:
+        return enumerate(self.data, 1)
+
+
+def parse_fixture(text: str, ser_fmt: str, source: str) -> Sequence[tuple[str, Any]]:
     """Split a fixture's text into (position, object) pairs, or raise FixtureError."""
     if ser_fmt not in SUPPORTED_FORMATS:
         raise FixtureError.in_file(
@@ -228,7 +271,7 @@ def parse_fixture(text: str, ser_fmt: str, source: str) -> list[tuple[str, Any]]
             )
         if deeper_than(data, max_depth):
             raise FixtureError.in_file(source, too_deep)
-        return [(f"object {number}", item) for number, item in enumerate(data, 1)]
+        return JsonItems(data)
     items = []
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
@@ -367,12 +410,14 @@ class FixtureLoader:
         self.in_fixtures: dict[type[models.Model], dict[tuple, Record]] = defaultdict(dict)
         # Rows already fetched from the database, by model and natural key (or ("pk", pk)).
         self.in_database: dict[type[models.Model], dict[tuple, Any]] = defaultdict(dict)
+        self.given_shapes: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self.shared_values: dict[str, str] = {}
         self.chunk_size = self.connection.features.max_query_params or 5000
         self.chunk_size = min(self.chunk_size - 10, 5000)
 
     # Reading -----------------------------------------------------------------------------
 
-    def add(self, source: str, items: list[tuple[str, Any]]) -> int:
+    def add(self, source: str, items: Iterable[tuple[str, Any]]) -> int:
         """Queue a fixture's objects; returns how many of them will be loaded."""
         queued = 0
         for position, item in items:
@@ -537,12 +582,13 @@ class FixtureLoader:
                     )
                     self.problem(
                         record,
-                        f"appears twice in the fixtures (also {twin.source}, {twin.position}); "
+                        "appears twice in the fixtures (also "
+                        f"{twin.source}, {place(twin.position)}); "
                         f"each object may be named once{hint}",
                     )
                     continue
                 self.in_fixtures[model][record.key] = record
-        self.fetch(model, [r.key for r in records if r.key is not None])
+        self.fetch(model, [r.key for r in records if r.key is not None], remember_missing=False)
         for record in records:
             # Records with a problem are still checked, so one run reports every problem.
             self.merge_and_validate(record)
@@ -573,7 +619,7 @@ class FixtureLoader:
                 if target is MISSING:
                     return
                 setattr(instance, name, target)
-            record.given = (*record.given, field_.attname)
+            record.given = self.given_with(record.given, field_.attname)
             return
         try:
             value = field_.to_python(value)
@@ -589,8 +635,16 @@ class FixtureLoader:
             return
         if isinstance(field_, models.FileField) and value:
             self.check_file(record, field_, value)
+        if field_.choices and isinstance(value, str):  # one "published" for every review
+            value = self.shared_values.setdefault(value, value)
         setattr(instance, field_.attname, value)
-        record.given = (*record.given, field_.attname)
+        record.given = self.given_with(record.given, field_.attname)
+
+    def given_with(self, given: tuple[str, ...], attname: str) -> tuple[str, ...]:
+        """`given` and `attname`, as a tuple shared by every record that gives the same fields
+        (one per shape of object, not one per object)."""
+        extended = (*given, attname)
+        return self.given_shapes.setdefault(extended, extended)
 
     def check_file(self, record: Record, field_: models.FileField, path: Any) -> None:
         if not isinstance(path, str):
@@ -678,14 +732,18 @@ class FixtureLoader:
         paths = getattr(model, "natural_key_fields", None) or ["…"]
         return json.dumps([f"<{path.replace('__', ' ')}>" for path in paths])
 
-    def fetch(self, model: type[models.Model], keys: list) -> None:
-        """Load the database rows for these keys (natural keys or ("pk", pk)) into the cache."""
+    def fetch(self, model: type[models.Model], keys: list, remember_missing: bool = True) -> None:
+        """Load the database rows for these keys (natural keys or ("pk", pk)) into the cache.
+
+        Keys not found are remembered as None, so they are not asked for again; not the keys
+        of the fixtures' own objects (one per object), which are only ever asked for once."""
         cache = self.in_database[model]
         keys = [key for key in set(keys) if key not in cache]
         if not keys:
             return
-        for key in keys:
-            cache[key] = None  # until found
+        if remember_missing:
+            for key in keys:
+                cache[key] = None  # until found
         manager = model._default_manager.db_manager(self.using)
         related = [
             f.name
@@ -722,6 +780,8 @@ class FixtureLoader:
             usable.append(key)
         related += [p.rsplit("__", 1)[0] for p in paths if "__" in p]
         queryset = manager.select_related(*dict.fromkeys(related))
+        if model is Review:  # rendered again if the review changes; never compared
+            queryset = queryset.defer(*RENDERED_AT_WRITE)
         # Filter on the key's first part only (a film's slug for its credits): one short query
         # per chunk instead of an OR of thousands of conditions; the rest matches in Python.
         firsts = list({key[0] for key in usable})
@@ -748,6 +808,8 @@ class FixtureLoader:
         relations = [f for f in model._meta.concrete_fields if f.is_relation]
         exclude = {f.name for f in relations} | {f.name for f in model._meta.many_to_many}
         exclude |= record.bad_fields
+        if existing is not None:
+            exclude |= instance.get_deferred_fields()  # as the database has them
         for f in relations:
             if f.name in record.bad_fields or f.null:
                 continue
@@ -771,15 +833,21 @@ class FixtureLoader:
                 self.problem(record, " ".join(messages), "" if name == NON_FIELD_ERRORS else name)
         if record.failed:
             return
-        if hook is not None:
+        if isinstance(instance, Review):
+            # The rendered body waits for the write, a chunk at a time (write_model): held for
+            # every review until then, it was a fifth of a large load's memory.
+            instance.refresh_derived_fields(render=False)
+        elif hook is not None:
             hook()
         self.normalise(instance)
         if existing is not None:
+            deferred = instance.get_deferred_fields()
             record.changed_fields = {
                 f.name
                 for f in model._meta.concrete_fields
                 if not f.primary_key
                 and f.name not in BOOKKEEPING_FIELDS
+                and f.attname not in deferred
                 and self.differs(f, instance, existing)
             }
             if not record.changed_fields:
@@ -797,8 +865,11 @@ class FixtureLoader:
     @staticmethod
     def normalise(instance: models.Model) -> None:
         """Values as the database will give them back, so a reload compares equal."""
+        loaded = instance.__dict__
         for f in instance._meta.concrete_fields:
-            value = getattr(instance, f.attname)
+            if f.attname not in loaded:
+                continue  # deferred: as the database has it (reading it would ask the database)
+            value = loaded[f.attname]
             if isinstance(f, models.DecimalField) and isinstance(value, Decimal):
                 setattr(instance, f.attname, value.quantize(Decimal(1).scaleb(-f.decimal_places)))
             elif isinstance(value, datetime.datetime) and settings.USE_TZ:
@@ -824,7 +895,7 @@ class FixtureLoader:
                     self.problem(
                         record,
                         f"another object in the fixtures has the same {' and '.join(names)} "
-                        f"({twin.source}, {twin.position})",
+                        f"({twin.source}, {place(twin.position)})",
                         names[0],
                     )
                 seen.setdefault(value, record)
@@ -911,6 +982,9 @@ class FixtureLoader:
         Review.objects.using(self.using).filter(condition).refresh_search_vectors()
 
     def write_model(self, model: type[models.Model], records: list[Record], result) -> None:
+        """Write a model's new and changed rows, a chunk at a time: each chunk's reviews are
+        rendered just before they are written, and a new review's text is let go just after
+        (the row holds it; the instance reads it back if anything asks)."""
         creates = [r.instance for r in records if r.existing is None]
         updates = [r for r in records if r.existing is not None and r.changed_fields]
         result.created += len(creates)
@@ -920,22 +994,33 @@ class FixtureLoader:
             return
         result.models.add(model)
         relations = [f for f in model._meta.concrete_fields if f.is_relation]
-        for instance in [*creates, *(r.instance for r in updates)]:
+        rendered_late = model is Review
+
+        def prepare(instance: models.Model) -> None:
             for f in relations:  # pick up ids of objects written earlier in this load
                 if f.is_cached(instance) and getattr(instance, f.name) is not None:
                     setattr(instance, f.name, getattr(instance, f.name))
+            if rendered_late:
+                instance.render_body()
+
         manager = model._base_manager.using(self.using)
-        if creates:
-            if self.connection.features.can_return_rows_from_bulk_insert and not (
-                model._meta.parents
-            ):
-                manager.bulk_create(creates, batch_size=500)
+        in_bulk = self.connection.features.can_return_rows_from_bulk_insert and not (
+            model._meta.parents
+        )
+        for chunk in chunked(creates, WRITE_CHUNK):
+            for instance in chunk:
+                prepare(instance)
+            if in_bulk:
+                manager.bulk_create(chunk)
             else:
-                for instance in creates:
+                for instance in chunk:
                     instance.save_base(using=self.using, raw=True)
-        for instance in creates:
-            instance._state.adding = False
-            instance._state.db = self.using
+            for instance in chunk:
+                instance._state.adding = False
+                instance._state.db = self.using
+                if rendered_late:
+                    for name in RELEASED_AFTER_WRITE:
+                        instance.__dict__.pop(name, None)
         if updates:
             names: set[str] = set()
             for record in updates:
@@ -947,13 +1032,16 @@ class FixtureLoader:
             names = {f.name for f in model._meta.concrete_fields if f.name in names}
             names |= {"updated_at"} if issubclass(model, TimestampedModel) else set()
             if model is Review:
-                names |= {"imported_at", "import_fingerprint"}
+                names |= {"imported_at", "import_fingerprint", *RENDERED_AT_WRITE}
             if issubclass(model, EditVersioned) or model is Review:
                 # A form opened before this load is then refused, not saved over it.
                 for record in updates:
                     record.instance.version += 1
                 names.add("version")
-            manager.bulk_update([r.instance for r in updates], sorted(names), batch_size=500)
+            for chunk in chunked([r.instance for r in updates], WRITE_CHUNK):
+                for instance in chunk:
+                    prepare(instance)
+                manager.bulk_update(chunk, sorted(names))
 
     def plan_many_to_many(self, model: type[models.Model], records: list[Record]) -> None:
         """Work out which links each object gains and loses; the fixture's list is the set,
@@ -984,17 +1072,19 @@ class FixtureLoader:
                     positions.setdefault(key, len(positions) + 1 if order_att else None)
                 targets = set(positions)
                 was = current[record.existing.pk] if record.existing is not None else {}
-                before = set(was)
+                before = set(was) if was else NOTHING
                 moved = {item for item in targets & before if was[item] != positions[item]}
-                record.m2m_added = {**(record.m2m_added or {}), f.name: (targets - before) | moved}
-                record.m2m_removed = {
-                    **(record.m2m_removed or {}),
-                    f.name: (before - targets) | moved,
-                }
+                # Only the links that change are kept (no empty sets per object).
+                if added := (targets - before) | moved:
+                    record.m2m_added = {**(record.m2m_added or {}), f.name: added}
+                if removed := (before - targets) | moved:
+                    record.m2m_removed = {**(record.m2m_removed or {}), f.name: removed}
                 if order_att:
                     record.m2m_positions = {**(record.m2m_positions or {}), f.name: positions}
-                if record.existing is not None and (targets != before or moved):
+                if record.existing is not None and (added or removed):
                     record.changed_fields |= {f.name}
+        for record in records:
+            record.m2m = None  # planned: the links to add and remove are all that is needed
 
     def write_many_to_many(self, model: type[models.Model], records: list[Record]) -> None:
         for f in list_many_to_many(model):
@@ -1053,14 +1143,14 @@ class ReviewImportPlan:
         """Work out each touched review's tags after the load, and whether it changes."""
         # Keyed by the identity of the review object taggings point at.
         records = {id(r.instance): r for r in self.reviews if not r.failed}
-        added_tags: dict[int, set[str]] = defaultdict(set)
+        added_tags: dict[int, list[str]] = defaultdict(list)
         for tagging in self.taggings:
             if tagging.failed:
                 continue
             review = tagging.instance.content_object
             if id(review) not in records:
                 records[id(review)] = self.touch(review)
-            added_tags[id(review)].add(tagging.instance.tag.name)
+            added_tags[id(review)].append(tagging.instance.tag.name)
         existing_ids = [r.existing.pk for r in records.values() if r.existing is not None]
         current_tags: dict[int, set[str]] = defaultdict(set)
         for chunk in chunked(existing_ids, self.loader.chunk_size):
@@ -1069,10 +1159,8 @@ class ReviewImportPlan:
                 current_tags[review_id].add(name)
         for object_id, record in records.items():
             review: Review = record.instance
-            before = (
-                current_tags[record.existing.pk] if record.existing is not None else frozenset()
-            )
-            after = before | added_tags[object_id]
+            before = current_tags[record.existing.pk] if record.existing is not None else NOTHING
+            after = before.union(added_tags[object_id])
             record.tags_before = before
             if record.existing is not None and not record.changed_fields and before == after:
                 continue

@@ -8,7 +8,7 @@ from django.contrib.postgres.indexes import OpClass
 from django.db import models
 from django.db.models.functions import Upper
 
-from magazine.control_characters import refuse_control_characters
+from magazine.control_characters import no_control_characters, refuse_control_characters
 from magazine.edit_guard import EditVersioned
 from magazine.fulltext import NameTrigramIndex
 from magazine.links import slug_url
@@ -51,6 +51,7 @@ class Person(TimestampedModel, EditVersioned):
     class Meta:
         ordering = ["name", "slug"]  # a total order: namesakes keep theirs across an export
         verbose_name_plural = "people"
+        constraints = no_control_characters("name", "bio")
         # Search's "people" matches (name icontains) at 50,000 people: 15 ms -> 0.2 ms.
         indexes = [
             NameTrigramIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="person_name_trgm")
@@ -131,6 +132,7 @@ class Critic(TimestampedModel, EditVersioned):
 
     class Meta:
         ordering = ["byline", "slug"]
+        constraints = no_control_characters("byline", "bio", "affiliations")
 
     def __str__(self) -> str:
         return self.byline

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from magazine.control_characters import refuse_control_characters
+from magazine.control_characters import no_control_characters, refuse_control_characters
 
 from .catalogue import known_values
 from .review import Review
@@ -156,6 +156,7 @@ class Correction(models.Model):
 
     class Meta:
         ordering = ["published_on", "pk"]
+        constraints = no_control_characters("text")
 
     def __str__(self) -> str:
         return f"Correction to {self.review} ({self.published_on})"

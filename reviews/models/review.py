@@ -24,7 +24,7 @@ from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from library.embeds import render_body_images
-from magazine.control_characters import refuse_control_characters
+from magazine.control_characters import no_control_characters, refuse_control_characters
 from magazine.fulltext import (
     SEARCH_CONFIG,
     SQLITE_FULLTEXT_TABLE,
@@ -426,6 +426,7 @@ class Review(TimestampedModel):
     class Meta:
         ordering = ["-publish_at", "-pk"]
         constraints = [
+            *no_control_characters("headline", "standfirst", "body"),
             known_values("reviews_review", "kind", ["review", "retrospective", "capsule"]),
             known_values(
                 "reviews_review",
@@ -597,12 +598,19 @@ class Review(TimestampedModel):
                 setattr(instance, attribute, tuple(loaded[name] for name in names))
         return instance
 
-    def refresh_derived_fields(self) -> None:
-        """Keep the rendered body, word count and publication dates in step with the source."""
-        self.body_html = render_markdown(self.body, render_images=render_body_images)
-        self.word_count = word_count(self.body)
+    def refresh_derived_fields(self, render: bool = True) -> None:
+        """Keep the rendered body, word count and publication dates in step with the source.
+
+        `render=False` leaves the body to `render_body()`: loaddata renders a chunk of reviews
+        at a time as it writes them, instead of holding every rendered body at once."""
+        if render:
+            self.render_body()
         if self.state == self.State.PUBLISHED:
             if self.publish_at is None:
                 self.publish_at = timezone.now()
             if self.first_published_at is None:
                 self.first_published_at = self.publish_at
+
+    def render_body(self) -> None:
+        self.body_html = render_markdown(self.body, render_images=render_body_images)
+        self.word_count = word_count(self.body)

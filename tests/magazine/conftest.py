@@ -56,7 +56,7 @@ def poisoned(db):
         body=(
             "<script>alert('body')</script>\n\n"
             "[one](javascript:alert('body')) [two](java\tscript:alert('body')) "
-            "[three](&#106;avascript:alert('body')) [four](\x01javascript:alert('body')) "
+            "[three](&#106;avascript:alert('body')) [four]( javascript:alert('body')) "
             "[five](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==) "
             "<a href=\"javascript:alert('body')\">raw</a> <img src=x onerror=alert('body')> "
             "<p onclick=\"alert('body')\">para</p> <svg onload=alert('body')></svg> "
