@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponseNotAllowed, JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from magazine.edit_guard import EditGuardAdmin
+
 from .models import Image
 
 CHOOSER_PAGE_SIZE = 24
@@ -94,7 +96,7 @@ def chooser_item(image: Image) -> dict:
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(EditGuardAdmin, admin.ModelAdmin):
     form = ImageForm
     list_display = ["thumbnail", "__str__", "alt_text", "credit", "created_at"]
     list_display_links = ["thumbnail", "__str__"]

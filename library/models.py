@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from magazine.control_characters import no_control_characters, refuse_control_characters
+from magazine.edit_guard import EditVersioned
 from magazine.images import CheckedImageField, Picture, picture
 
 # Shapes the site crops to, as width:height, always around the image's focal point.
@@ -39,7 +40,7 @@ class ImageManager(models.Manager.from_queryset(ImageQuerySet)):
         return self.get(file=file)
 
 
-class Image(models.Model):
+class Image(EditVersioned):
     file = CheckedImageField(
         upload_to="library/%Y/%m/",
         unique=True,

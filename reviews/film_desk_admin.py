@@ -18,6 +18,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
+from magazine.edit_guard import EditGuardAdmin
 from people.models import Critic, Person
 
 from . import calendar, services, workflow
@@ -527,7 +528,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(EditGuardAdmin, admin.ModelAdmin):
     list_display = ["film", "critic", "due_on", "progress", "review"]
     list_filter = [OverdueFilter, "critic", "due_on"]
     list_select_related = ["film", "critic", "review"]

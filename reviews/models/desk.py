@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from magazine.edit_guard import EditVersioned
 from people.models import Critic
 
 from .catalogue import Film
@@ -27,7 +28,7 @@ class AssignmentQuerySet(models.QuerySet):
         return self.filter(critic__user=user)
 
 
-class Assignment(models.Model):
+class Assignment(EditVersioned):
     """An editor's request that a critic review a film by a date."""
 
     film = models.ForeignKey(Film, on_delete=models.CASCADE, related_name="assignments")

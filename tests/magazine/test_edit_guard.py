@@ -9,12 +9,15 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from library.models import Image
 from people.models import Critic, Person
-from reviews.models import Availability, Film, Genre
+from reviews.models import Assignment, Availability, Film, Genre
 from tests.factories import (
+    AssignmentFactory,
     CriticFactory,
     FilmFactory,
     GenreFactory,
+    LibraryImageFactory,
     PersonFactory,
     fixture_object,
     fixture_objects,
@@ -112,9 +115,11 @@ def test_two_editors_on_one_film_the_second_save_is_refused_and_keeps_its_typing
         (PersonFactory, "name", "Andrew Haigh", "Andrew T. Haigh"),
         (CriticFactory, "byline", "Kimber Myers", "K. Myers"),
         (GenreFactory, "name", "Drama", "Dramas"),
+        (LibraryImageFactory, "alt_text", "Two men on a bus", "Two men at night"),
+        (AssignmentFactory, "note", "About 900 words.", "Due with a still."),
     ],
 )
-def test_people_critics_and_genres_refuse_a_stale_save(
+def test_people_critics_genres_images_and_assignments_refuse_a_stale_save(
     two_editors, factory, field, first_value, second_value
 ):
     first, second = two_editors
@@ -159,6 +164,8 @@ def test_every_save_moves_the_version_on_whatever_the_path():
         (Genre, GenreFactory()),
         (Person, PersonFactory()),
         (Critic, CriticFactory()),
+        (Image, LibraryImageFactory()),
+        (Assignment, AssignmentFactory()),
     ]:
         before = model.objects.get(pk=obj.pk).version
         obj.save()
