@@ -73,7 +73,7 @@ def other_reviews_part(
 ) -> SafeString:
     others = (
         Review.objects.published()
-        .for_listing()
+        .for_text_cards()
         .filter(film_id=film_id)
         .exclude(pk=review_pk)
         .latest_first()

@@ -19,7 +19,8 @@ def _jinja2_templates_report_their_context():
     def render_and_report(self, context=None, request=None):
         context = {} if context is None else context
         html = render(self, context, request)
-        template_rendered.send(sender=self, template=self, context=context)
+        # The Jinja2 template itself: it has a `name`, as a Django template does.
+        template_rendered.send(sender=self, template=self.template, context=context)
         return html
 
     jinja2.Template.render = render_and_report

@@ -150,7 +150,7 @@ TEMPLATES = [
             "context_processors": ["magazine.context_processors.site"],
         },
     },
-    # The admin and the media library's embeds (templates/).
+    # The admin (templates/).
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
