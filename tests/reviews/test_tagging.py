@@ -112,3 +112,23 @@ def test_a_review_saved_with_tags_through_the_service_drops_its_prefetched_tags(
     services.review_save(review=review, user=editor, tags=["london"])
 
     assert [tag.name for tag in review.tags.all()] == ["london"]
+
+
+def test_the_review_form_writes_its_tags_once(client, editor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from .test_admin_workflow import form_data
+
+    review = ReviewFactory(tags=["grief"])
+    client.force_login(editor)
+    url = reverse("admin:reviews_review_change", args=[review.pk])
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(url, form_data(review, tags="Grief, london"))
+
+    assert response.status_code == 302
+    assert names(review) == ["grief", "london"]
+    by_name = [q["sql"] for q in captured if 'FROM "taggit_tag" WHERE' in q["sql"]]
+    assert len(by_name) == 2, by_name  # the names, then the new tag's id
