@@ -612,5 +612,7 @@ class Review(TimestampedModel):
                 self.first_published_at = self.publish_at
 
     def render_body(self) -> None:
+        """The body's HTML and word count from its Markdown: the one rendering of a body (a
+        save, loaddata and `manage.py render_bodies` all call it)."""
         self.body_html = render_markdown(self.body, render_images=render_body_images)
         self.word_count = word_count(self.body)
