@@ -590,20 +590,27 @@ def _editable_reviews(reviews: Iterable[Review], user: User) -> list[Review]:
 
 @transaction.atomic
 def reviews_add_tag(*, reviews: Iterable[Review], tag: str, user: User) -> int:
-    """Adds one tag to each review (a no-op where it is there already); returns how many."""
+    """Adds one tag to each review (a no-op where it is there already); returns how many.
+
+    The tags are in the review form: a form opened before is then refused, not saved over it."""
     tag = " ".join((tag or "").split())
     if not tag:
         raise ValidationError("Type the tag to add.")
     reviews = _editable_reviews(reviews, user)
-    tagging.reviews_tags_add(reviews=reviews, names=[tag])
+    changed = tagging.reviews_tags_add(reviews=reviews, names=[tag])
+    Review.objects.filter(pk__in=changed).move_versions()
     return len(reviews)
 
 
 @transaction.atomic
 def reviews_remove_tag(*, reviews: Iterable[Review], tag: str, user: User) -> int:
-    """Removes the tag (matched whatever its case) from each review; returns how many had it."""
+    """Removes the tag (matched whatever its case) from each review; returns how many had it.
+
+    Like reviews_add_tag, it moves the version of each review it changes."""
     reviews = _editable_reviews(reviews, user)
-    return len(tagging.reviews_tags_remove(reviews=reviews, names=[tag]))
+    changed = tagging.reviews_tags_remove(reviews=reviews, names=[tag])
+    Review.objects.filter(pk__in=changed).move_versions()
+    return len(changed)
 
 
 @transaction.atomic

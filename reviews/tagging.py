@@ -122,13 +122,13 @@ def review_tags_set(*, review: Review, names: Iterable[str]) -> None:
         )
 
 
-def reviews_tags_add(*, reviews: Iterable[Review], names: Iterable[str]) -> int:
+def reviews_tags_add(*, reviews: Iterable[Review], names: Iterable[str]) -> set[int]:
     """Put these tags on each of these reviews (a no-op where one is there already); returns
-    how many taggings were added."""
+    the ids of the reviews that gained any."""
     reviews = list(reviews)
     names = _unique_names(names)
     if not reviews or not names:
-        return 0
+        return set()
     using = router.db_for_write(TaggedReview, instance=reviews[0])
     with transaction.atomic(using=using, savepoint=False):
         tags, created = _tags_named(names, using)
@@ -147,7 +147,7 @@ def reviews_tags_add(*, reviews: Iterable[Review], names: Iterable[str]) -> int:
             if (review.pk, tag.pk) not in existing
         ]
         _write(reviews=reviews, add=add, remove={}, using=using)
-        return len(add)
+        return {review.pk for review, _ in add}
 
 
 def reviews_tags_remove(*, reviews: Iterable[Review], names: Iterable[str]) -> set[int]:
