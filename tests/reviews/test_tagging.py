@@ -132,3 +132,12 @@ def test_the_review_form_writes_its_tags_once(client, editor):
     assert names(review) == ["grief", "london"]
     by_name = [q["sql"] for q in captured if 'FROM "taggit_tag" WHERE' in q["sql"]]
     assert len(by_name) == 2, by_name  # the names, then the new tag's id
+
+
+def test_a_tag_name_with_a_control_character_is_refused_by_the_database():
+    from django.db import IntegrityError, transaction
+
+    review = ReviewFactory(published=True)
+    with pytest.raises(IntegrityError, match="no_control_chars"), transaction.atomic():
+        tagging.reviews_tags_add(reviews=[review], names=["gri\x0bef"])
+    assert not Tag.objects.exists()
