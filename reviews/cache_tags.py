@@ -6,7 +6,8 @@ invalidates. `connect()` (ReviewsConfig.ready) registers post_init, post_save, p
 and m2m_changed receivers for exactly those models, so the admin, services, loaddata, the
 shell and queryset deletes all invalidate alike. Bulk writes that skip signals
 (`QuerySet.update`, `bulk_create`, raw SQL) call `magazine.freshness.invalidate_everything()`
-or `invalidate(tags)` once (FilmQuerySet.update does it for an embargo moved in bulk).
+or `invalidate(tags)` once (FilmQuerySet.update does it for an embargo moved in bulk, and
+reviews/tagging.py through `taggings_changed()` for the taggings it writes).
 
 Only what readers can see invalidates anything: a draft saved, submitted or approved changes
 no public tag; a review counts from the moment it is published or scheduled until it leaves
