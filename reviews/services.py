@@ -599,6 +599,7 @@ def reviews_add_tag(*, reviews: Iterable[Review], tag: str, user: User) -> int:
     reviews = _editable_reviews(reviews, user)
     changed = tagging.reviews_tags_add(reviews=reviews, names=[tag])
     Review.objects.filter(pk__in=changed).move_versions()
+    _pending_tags_follow(reviews, user=user, add=tag)
     return len(reviews)
 
 
@@ -610,7 +611,36 @@ def reviews_remove_tag(*, reviews: Iterable[Review], tag: str, user: User) -> in
     reviews = _editable_reviews(reviews, user)
     changed = tagging.reviews_tags_remove(reviews=reviews, names=[tag])
     Review.objects.filter(pk__in=changed).move_versions()
+    _pending_tags_follow(reviews, user=user, remove=tag)
     return len(changed)
+
+
+def _pending_tags_follow(
+    reviews: list[Review], *, user: User, add: str = "", remove: str = ""
+) -> None:
+    """A bulk tag action applies to a live review at once; its pending changes (which hold
+    the whole tag list) get the same change, or publishing them would undo the action. The
+    history is append-only: the changed pending changes are a new pending revision."""
+    candidates = set(
+        ReviewRevision.objects.filter(
+            review__in=reviews, source=ReviewRevision.Source.PENDING
+        ).values_list("review_id", flat=True)
+    )
+    for review in reviews:
+        pending = review_pending_changes(review=review) if review.pk in candidates else None
+        if pending is None:
+            continue
+        tags = pending.data.get("tags", [])
+        if add and add.casefold() not in {name.casefold() for name in tags}:
+            tags = [*tags, add]
+        elif remove:
+            tags = [name for name in tags if name.casefold() != remove.casefold()]
+        ReviewRevision.objects.create(
+            review=review,
+            author=user if user.is_authenticated else None,
+            source=ReviewRevision.Source.PENDING,
+            data={**pending.data, "tags": sorted(tags)},
+        )
 
 
 @transaction.atomic
