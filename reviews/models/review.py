@@ -25,6 +25,7 @@ from taggit.models import TaggedItemBase
 
 from library.embeds import render_body_images
 from magazine.control_characters import no_control_characters, refuse_control_characters
+from magazine.edit_guard import VersionedQuerySet
 from magazine.fulltext import (
     SEARCH_CONFIG,
     SQLITE_FULLTEXT_TABLE,
@@ -64,7 +65,7 @@ TEXT_CARD_FIELDS = (
 GOES_LIVE_AT = Greatest("publish_at", Coalesce("film__review_embargo_until", "publish_at"))
 
 
-class ReviewQuerySet(models.QuerySet):
+class ReviewQuerySet(VersionedQuerySet):
     # The one visibility rule. A review is public when it is published, its publish time has
     # come and its film's review embargo (if any) has lifted. Everything readers see, and
     # every count or cache derived from it (reviews/tallies.py), goes through these methods.
@@ -291,17 +292,21 @@ class ReviewQuerySet(models.QuerySet):
     def for_page(self) -> ReviewQuerySet:
         """Everything a review page shows, in a fixed number of queries, without the columns
         it never shows (the Markdown source: the page shows its rendering)."""
-        return self.defer("body", "search_vector", "import_fingerprint").select_related(
-            "film__poster",
-            "lead_image",
-            "critic__headshot",
-            "critic__person__headshot",
-        ).prefetch_related(
-            "tags",
-            "corrections",
-            genres_in_order("film__genres"),
-            models.Prefetch("film__credits", queryset=Credit.objects.select_related("person")),
-            "film__availabilities",
+        return (
+            self.defer("body", "search_vector", "import_fingerprint")
+            .select_related(
+                "film__poster",
+                "lead_image",
+                "critic__headshot",
+                "critic__person__headshot",
+            )
+            .prefetch_related(
+                "tags",
+                "corrections",
+                genres_in_order("film__genres"),
+                models.Prefetch("film__credits", queryset=Credit.objects.select_related("person")),
+                "film__availabilities",
+            )
         )
 
 
@@ -632,5 +637,7 @@ class Review(TimestampedModel):
                 self.first_published_at = self.publish_at
 
     def render_body(self) -> None:
+        """The body's HTML and word count from its Markdown: the one rendering of a body (a
+        save, loaddata and `manage.py render_bodies` all call it)."""
         self.body_html = render_markdown(self.body, render_images=render_body_images)
         self.word_count = word_count(self.body)
