@@ -30,7 +30,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from .images import picture as picture_for
-from .links import slug_url
+from .links import slug_url, year_url
 from .page_parameters import parameters_read_at
 
 # The characters that could end a <script> element or open a comment inside it.
@@ -158,6 +158,7 @@ def environment(**options) -> Environment:
     env.globals.update(
         url=url,
         slug_url=slug_url,
+        year_url=year_url,
         static=static,
         canonical_url=canonical_url,
         page_url=page_url,
