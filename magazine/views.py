@@ -171,7 +171,7 @@ class FilmIndexView(ListView):
     paginator_class = UncountedPaginator
 
     def get_queryset(self) -> QuerySet[Film]:
-        films = Film.objects.reviewed().order_by("title", "year", "slug")
+        films = Film.objects.reviewed().for_listing().order_by("title", "year", "slug")
         self.letter = self.request.GET.get("letter", "").upper()[:1]
         if self.letter == "#":
             films = films.exclude(title__regex=r"^[A-Za-z]")
@@ -200,7 +200,8 @@ class FilmYearView(ListView):
     paginator_class = UncountedPaginator
 
     def get_queryset(self) -> QuerySet[Film]:
-        return Film.objects.reviewed().filter(year=self.kwargs["year"]).order_by("title", "slug")
+        films = Film.objects.reviewed().for_listing()
+        return films.filter(year=self.kwargs["year"]).order_by("title", "slug")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(year=self.kwargs["year"], **kwargs)
@@ -219,7 +220,8 @@ class GenreDetailView(ListView):
 
     def get_queryset(self) -> QuerySet[Film]:
         self.genre = get_object_or_404(Genre, slug=self.kwargs["slug"])
-        return Film.objects.reviewed().in_genre(self.genre).order_by("title", "year", "slug")
+        films = Film.objects.reviewed().for_listing().in_genre(self.genre)
+        return films.order_by("title", "year", "slug")
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(genre=self.genre, **kwargs)

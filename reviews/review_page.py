@@ -39,7 +39,8 @@ PARTS = "reviews/review_parts"
 
 
 def _render(name: str, context: dict, request: HttpRequest) -> SafeString:
-    return render_to_string(f"{PARTS}/{name}.html", context, request)
+    # A Jinja2 template renders to plain text: marked safe, it is not escaped again.
+    return SafeString(render_to_string(f"{PARTS}/{name}.html", context, request))
 
 
 def article_parts(review: Review, request: HttpRequest, today: datetime.date | None = None) -> dict:
@@ -72,7 +73,7 @@ def other_reviews_part(
 ) -> SafeString:
     others = (
         Review.objects.published()
-        .for_listing()
+        .for_text_cards()
         .filter(film_id=film_id)
         .exclude(pk=review_pk)
         .latest_first()

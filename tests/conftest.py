@@ -7,6 +7,27 @@ from django.apps import apps
 from tests.factories import NOON, CriticFactory, UserFactory
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _jinja2_templates_report_their_context():
+    """`response.context` for the reader pages too: Django's test runner instruments only its
+    own template language, so a Jinja2 render sends `template_rendered` here."""
+    from django.template.backends import jinja2
+    from django.test.signals import template_rendered
+
+    render = jinja2.Template.render
+
+    def render_and_report(self, context=None, request=None):
+        context = {} if context is None else context
+        html = render(self, context, request)
+        # The Jinja2 template itself: it has a `name`, as a Django template does.
+        template_rendered.send(sender=self, template=self.template, context=context)
+        return html
+
+    jinja2.Template.render = render_and_report
+    yield
+    jinja2.Template.render = render
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Every test writes uploads into its own folder, and starts with an empty cache.

@@ -140,6 +140,17 @@ ROOT_URLCONF = "magazine.urls"
 WSGI_APPLICATION = "magazine.wsgi.application"
 
 TEMPLATES = [
+    # The reader pages (jinja2/): Jinja2 renders them for a fraction of the CPU (issue 14).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "magazine.jinja2.environment",
+            "context_processors": ["magazine.context_processors.site"],
+        },
+    },
+    # The admin (templates/).
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],

@@ -97,6 +97,10 @@ class FilmQuerySet(VersionedQuerySet):
         count = published.values("film").annotate(n=Count("pk")).values("n")
         return self.with_published_reviews(now).annotate(review_count=Subquery(count))
 
+    def for_listing(self) -> FilmQuerySet:
+        """What a list of films shows (a title, year and address): only those columns."""
+        return self.only("slug", "title", "year")
+
     def in_genre(self, genre: Genre) -> FilmQuerySet:
         """Films in this genre. EXISTS on the (film, genre) index, so a page of films by title
         walks the title index and stops when full, instead of sorting all of the genre's

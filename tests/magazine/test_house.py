@@ -2,7 +2,7 @@
 
 - No template opens an element that another template closes: each file's elements balance
   (counted per element name, so `{% if %}<h2>{% else %}<h3>{% endif %}` pairs stay fine).
-- Addresses are built with `reverse()` / `{% url %}`: no template links to a hand-written
+- Addresses are built with `reverse()` / `url()`: no template links to a hand-written
   path of the site.
 """
 
@@ -15,7 +15,9 @@ from pathlib import Path
 
 import pytest
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+ROOT = Path(__file__).resolve().parents[2]
+# The admin's Django templates and the reader pages' Jinja2 templates.
+TEMPLATE_DIRS = (ROOT / "templates", ROOT / "jinja2")
 VOID = {
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
     "track", "wbr",
@@ -38,12 +40,10 @@ class ElementCounter(HTMLParser):
 
 
 def html_templates() -> list[Path]:
-    return sorted(TEMPLATES.rglob("*.html"))
+    return sorted(path for folder in TEMPLATE_DIRS for path in folder.rglob("*.html"))
 
 
-@pytest.mark.parametrize(
-    "path", html_templates(), ids=lambda path: str(path.relative_to(TEMPLATES))
-)
+@pytest.mark.parametrize("path", html_templates(), ids=lambda path: str(path.relative_to(ROOT)))
 def test_every_template_closes_what_it_opens(path):
     counter = ElementCounter()
     counter.feed(DJANGO.sub(" ", path.read_text()))
@@ -59,7 +59,7 @@ def test_every_template_closes_what_it_opens(path):
 def test_no_template_links_to_a_hand_written_site_path():
     hand_written = re.compile(r"""(?:href|src|action)=["']/(?!/)""")
     found = [
-        str(path.relative_to(TEMPLATES))
+        str(path.relative_to(ROOT))
         for path in html_templates()
         if hand_written.search(DJANGO.sub(" ", path.read_text()))
     ]

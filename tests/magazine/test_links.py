@@ -1,9 +1,10 @@
-"""slug_url (magazine/links.py) gives what reverse() gives, without reversing each time."""
+"""slug_url and year_url (magazine/links.py) give what reverse() gives, without reversing
+each time."""
 
 import pytest
 from django.urls import NoReverseMatch, clear_script_prefix, reverse, set_script_prefix
 
-from magazine.links import slug_url
+from magazine.links import slug_url, year_url
 from tests.factories import CriticFactory, FilmFactory, PersonFactory, ReviewFactory
 
 ROUTES = [
@@ -18,6 +19,16 @@ ROUTES = [
 @pytest.mark.parametrize("slug", ["all-of-us-strangers", "x", "a_b-2023", "SHOUT"])
 def test_the_same_address_as_reverse(name, slug):
     assert slug_url(name, slug) == reverse(name, kwargs={"slug": slug})
+
+
+@pytest.mark.parametrize("year", [1895, 2023, 0, 987654321])
+def test_a_year_address_is_the_same_as_reverse(year):
+    assert year_url("film_year", year) == reverse("film_year", kwargs={"year": year})
+
+
+def test_a_year_the_route_refuses_fails_as_reverse_does():
+    with pytest.raises(NoReverseMatch):
+        year_url("film_year", -1)
 
 
 @pytest.mark.parametrize("slug", ["", "two words", "ünïcode", "a/b"])

@@ -186,6 +186,14 @@ class TestCriticPage:
         assert review.headline in html
         assert "Secret draft" not in html
 
+    def test_description_for_search_engines_is_the_bio_or_says_whose_reviews(self, client):
+        with_bio = CriticFactory(byline="Ana Ruiz", bio="Writes about horror.")
+        without_bio = CriticFactory(byline="Ben Okafor", bio="")
+        html = client.get(with_bio.get_absolute_url()).text
+        assert '<meta name="description" content="Writes about horror.">' in html
+        html = client.get(without_bio.get_absolute_url()).text
+        assert '<meta name="description" content="Film reviews by Ben Okafor">' in html
+
     def test_query_budget(self, client, django_assert_max_num_queries):
         critic = CriticFactory()
         for _ in range(10):
