@@ -155,6 +155,9 @@ TEMPLATES = [
     },
 ]
 
+# Inputs, text areas and selects written without a template each (the admin forms' cost).
+FORM_RENDERER = "magazine.form_rendering.PlainWidgetRenderer"
+
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
