@@ -234,6 +234,16 @@ class FilmDeskMixin:
 
     actions = ["assign_to_critic"]
 
+    # The list and the form need the page's width at 768 px (genre and credit rows, list
+    # columns); the sidebar repeats what the breadcrumbs and the home page offer.
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        extra_context = {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
     def _is_writer(self, request: HttpRequest) -> bool:
         return not request.user.has_perm("reviews.change_film")
 
