@@ -27,7 +27,7 @@ def _text(value) -> str:
 
 def _as_string(value) -> str:
     """``{{ value|stringformat:'s' }}``: no localisation; safe input stays unescaped."""
-    return value if isinstance(value, SafeData) else conditional_escape("%s" % (value,))
+    return value if isinstance(value, SafeData) else conditional_escape(str(value))
 
 
 def _attrs(attrs: dict) -> str:
@@ -79,10 +79,10 @@ WRITERS: dict[str, Callable[[dict], str | None]] = {
     f"{WIDGETS}select.html": _select,
     **{
         f"{WIDGETS}{name}.html": _input
-        for name in (
-            "input checkbox color date datetime email file hidden number password search tel "
-            "text time url"
-        ).split()
+        for name in [
+            *["input", "checkbox", "color", "date", "datetime", "email", "file", "hidden"],
+            *["number", "password", "search", "tel", "text", "time", "url"],
+        ]
     },
 }
 

@@ -271,17 +271,21 @@ class ReviewQuerySet(models.QuerySet):
     def for_page(self) -> ReviewQuerySet:
         """Everything a review page shows, in a fixed number of queries, without the columns
         it never shows (the Markdown source: the page shows its rendering)."""
-        return self.defer("body", "search_vector", "import_fingerprint").select_related(
-            "film__poster",
-            "lead_image",
-            "critic__headshot",
-            "critic__person__headshot",
-        ).prefetch_related(
-            "tags",
-            "corrections",
-            genres_in_order("film__genres"),
-            models.Prefetch("film__credits", queryset=Credit.objects.select_related("person")),
-            "film__availabilities",
+        return (
+            self.defer("body", "search_vector", "import_fingerprint")
+            .select_related(
+                "film__poster",
+                "lead_image",
+                "critic__headshot",
+                "critic__person__headshot",
+            )
+            .prefetch_related(
+                "tags",
+                "corrections",
+                genres_in_order("film__genres"),
+                models.Prefetch("film__credits", queryset=Credit.objects.select_related("person")),
+                "film__availabilities",
+            )
         )
 
 

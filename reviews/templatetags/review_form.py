@@ -109,9 +109,7 @@ def _cell(field: AdminField | AdminReadonlyField) -> SafeString:
         name, hidden = bound.name, bound.is_hidden
         errors = bound.errors.as_ul() if bound.errors else ""
         shown = format_html("{}{}", errors, bound.as_widget())
-    return format_html(
-        '<td class="field-{}{}">{}</td>', name, " hidden" if hidden else "", shown
-    )
+    return format_html('<td class="field-{}{}">{}</td>', name, " hidden" if hidden else "", shown)
 
 
 @register.simple_tag

@@ -106,12 +106,14 @@ def test_desk_pages_fit_the_screen(open_page, desk_world, width):
             page.screenshot(path=f"{folder}/{name}-{width}.png", full_page=True)
 
 
-CUT_OFF_CELLS = """() => [...document.querySelectorAll('.inline-group table th, .inline-group table td')]
+CUT_OFF_CELLS = """() => [...document.querySelectorAll('.inline-group th, .inline-group td')]
     .filter(cell => cell.getClientRects().length)
     .filter(cell => {
         // The box the cell must be seen in: the nearest ancestor that clips or scrolls.
         let box = cell.parentElement;
-        while (box && !['hidden', 'auto', 'scroll', 'clip'].includes(getComputedStyle(box).overflowX)) {
+        const clips = e => ['hidden', 'auto', 'scroll', 'clip']
+            .includes(getComputedStyle(e).overflowX);
+        while (box && !clips(box)) {
             box = box.parentElement;
         }
         box = box || document.documentElement;
