@@ -96,7 +96,7 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 12 * 60 * 60))
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "magazine.admin_site.MagazineAdminConfig",  # django.contrib.admin, its app list lazy
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -49,3 +49,34 @@ def test_the_change_page_reads_the_review_once(admin_client):
         admin_client.get(f"/admin/reviews/review/{review.pk}/change/")
     reads = [q for q in queries.captured_queries if q["sql"].startswith('SELECT "reviews_review"')]
     assert len(reads) == 1
+
+
+@pytest.mark.parametrize(
+    "query", ["", "?kind__exact=review&q=a%26b", "?critic__id__exact=1&o=2&p=0"]
+)
+def test_the_critic_filter_links_as_the_stock_filter_does(admin_client, query):
+    from django.contrib.admin import RelatedFieldListFilter
+
+    ReviewFactory.create_batch(3, published=True)
+    response = admin_client.get(f"/admin/reviews/review/{query}")
+    changelist = response.context["cl"]
+    (critic_filter,) = [f for f in changelist.filter_specs if f.title == "critic"]
+    ours = list(critic_filter.choices(changelist))
+    stock = list(RelatedFieldListFilter.choices(critic_filter, changelist))
+    assert len(ours) == 4
+    assert ours == stock
+
+
+def test_the_review_list_builds_no_app_list_it_does_not_show(admin_client, monkeypatch):
+    from django.contrib import admin
+
+    built = []
+    build = admin.site._build_app_dict
+    monkeypatch.setattr(admin.site, "_build_app_dict", lambda *a: built.append(a) or build(*a))
+    ReviewFactory(published=True)
+    assert admin_client.get("/admin/reviews/review/").status_code == 200
+    assert built == []  # no navigation sidebar on this page
+    index = admin_client.get("/admin/").content.decode()  # the home page lists them still
+    assert built and "/admin/reviews/review/" in index
+    genres = admin_client.get("/admin/reviews/genre/").content.decode()
+    assert 'id="nav-sidebar"' in genres and 'href="/admin/people/critic/"' in genres
