@@ -22,6 +22,7 @@ import http.client
 import json
 import os
 import re
+import secrets
 import shutil
 import signal
 import statistics
@@ -34,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.pages import FLOOR_PATH, STATIC_PATH  # noqa: E402
+from bench.pages import FLOOR_PATH, PAGES, STATIC_PATH  # noqa: E402
 
 RESULTS = ROOT / "bench-results"
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -53,8 +54,14 @@ def database_url(kind: str, size: int, postgres_url: str) -> str:
     return f"sqlite:///{RESULTS / f'catalogue-{size}.sqlite3'}"
 
 
+# One key for the whole run: the probe logs the superuser in, and gunicorn must be able to read
+# that session (the bench settings would otherwise give every process a key of its own).
+RUN_SECRET_KEY = secrets.token_urlsafe(50)
+
+
 def django_env(url: str, **extra: str) -> dict[str, str]:
     env = {name: value for name, value in os.environ.items() if name != "REDIS_URL"}
+    env.setdefault("SECRET_KEY", RUN_SECRET_KEY)
     env.update(
         DJANGO_SETTINGS_MODULE="magazine.settings.bench",
         DATABASE_URL=url,
@@ -359,7 +366,9 @@ def bench_sizes(args: argparse.Namespace, prepared: dict[int, dict]) -> dict[str
             names = [
                 page["name"]
                 for page in next(iter(prepared.values()))["info"]["pages"]
-                if (phase != "uncached" or page["parts"]) and (phase != "warm" or not page["staff"])
+                if (phase != "uncached" or page["parts"])
+                and (phase != "warm" or not page["staff"])
+                and (not args.pages or page["name"] in args.pages)
             ]
             for name in names:
                 page_at = {
@@ -493,7 +502,16 @@ def main() -> None:
         "--postgres-url", default="postgres://postgres@127.0.0.1:5432/magazine_bench"
     )
     parser.add_argument("--port", type=int, default=8110)
+    parser.add_argument(
+        "--pages",
+        nargs="+",
+        metavar="NAME",
+        help="Only these pages of bench/pages.py (e.g. 'admin change'); all by default.",
+    )
     args = parser.parse_args()
+    unknown = set(args.pages or ()) - {page.name for page in PAGES}
+    if unknown:
+        parser.error(f"no such page in bench/pages.py: {', '.join(sorted(unknown))}")
 
     RESULTS.mkdir(exist_ok=True)
     started = datetime.datetime.now().strftime("%Y-%m-%d %H:%M")

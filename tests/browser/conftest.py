@@ -16,6 +16,14 @@ from playwright.sync_api import Error as PlaywrightError
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+HERE = os.path.dirname(__file__)
+
+
+def pytest_collection_modifyitems(items):
+    """Every test in this folder is marked `browser` (.ci/run skips them in one of its passes)."""
+    for item in items:
+        if str(item.path).startswith(HERE + os.sep):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")
