@@ -81,3 +81,23 @@ def test_the_review_list_builds_no_app_list_it_does_not_show(admin_client, monke
     assert built and "/admin/reviews/review/" in index
     genres = admin_client.get("/admin/reviews/genre/").content.decode()
     assert 'id="nav-sidebar"' in genres and 'href="/admin/people/critic/"' in genres
+
+
+def test_the_critic_filter_reads_as_the_stock_filter_template_writes_it(admin_client):
+    import re
+
+    from django.template.loader import get_template
+
+    ReviewFactory.create_batch(3, published=True)
+    response = admin_client.get("/admin/reviews/review/?critic__id__exact=1&q=%C3%A9t%C3%A9")
+    changelist = response.context["cl"]
+    (critic_filter,) = [f for f in changelist.filter_specs if f.title == "critic"]
+    context = {"title": "critic", "choices": list(critic_filter.choices(changelist))}
+    context["choices"][1].update(display="O'Brien & <Sons>", selected=True)
+
+    def rendered(name: str) -> str:
+        return re.sub(r">\s+<", "><", get_template(name).render(context)).strip()
+
+    ours = rendered("admin/reviews/review/critic_filter.html")
+    assert ours == rendered("admin/filter.html")
+    assert "O&#x27;Brien &amp; &lt;Sons&gt;" in ours and "q=%C3%A9t%C3%A9" in ours
