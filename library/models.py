@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 
 from magazine.control_characters import no_control_characters, refuse_control_characters
-from magazine.edit_guard import EditVersioned
+from magazine.edit_guard import EditVersioned, VersionedQuerySet
 from magazine.images import CheckedImageField, Picture, picture
 
 # Shapes the site crops to, as width:height, always around the image's focal point.
@@ -20,7 +20,7 @@ PORTRAIT = (2, 3)
 SQUARE = (1, 1)
 
 
-class ImageQuerySet(models.QuerySet):
+class ImageQuerySet(VersionedQuerySet):
     def search(self, terms: str) -> ImageQuerySet:
         """Images whose title, description, caption, credit or file name hold every word."""
         queryset = self

@@ -1,7 +1,8 @@
 """No silent overwrite and no lost typing in the admin's change forms, for every model editors
 change there. Imports nothing of the apps, so `people` and `reviews` both use it.
 
-- `EditVersioned` gives a model a `version` that goes up by one on every save.
+- `EditVersioned` gives a model a `version` that goes up by one on every save, and
+  `VersionedQuerySet` moves it on a queryset `update()` (a bulk action, the shell) too.
 - `EditGuardAdmin` (a ModelAdmin mixin) carries that version in the change form and refuses a
   save made from an older copy: the refused form keeps what this person typed, says who changed
   the object since and how the saved values differ from the typed ones, and carries the new
@@ -23,6 +24,7 @@ from django.conf import settings
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.db.models import F
 from django.http import HttpRequest, HttpResponseNotAllowed, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -51,6 +53,26 @@ class EditVersioned(models.Model):
         if not self._state.adding and (update_fields is None or "version" in update_fields):
             self.version += 1
         super().save(*args, **kwargs)
+
+
+class VersionedQuerySet(models.QuerySet):
+    """The queryset of every model with a `version` a stale form save is refused against
+    (EditVersioned's, and the review's): a bulk `update()` moves it as a save does."""
+
+    def update(self, **kwargs) -> int:
+        """Moves each row's version by one when a field a form could write back changes,
+        unless the caller sets the version itself (the fixture loader's bulk_update does).
+        Derived and bookkeeping fields (not editable: rendered HTML, search rows, times)
+        leave it: no form holds them, so no form can overwrite them."""
+        meta = self.model._meta
+        if "version" not in kwargs and any(meta.get_field(name).editable for name in kwargs):
+            kwargs["version"] = F("version") + 1
+        return super().update(**kwargs)
+
+    def move_versions(self) -> int:
+        """Mark these rows changed for any form open on them (a change outside their row,
+        e.g. a review's tags): a save from such a form is refused."""
+        return super().update(version=F("version") + 1)
 
 
 class StaleEdit(ValidationError):

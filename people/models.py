@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models.functions import Upper
 
 from magazine.control_characters import no_control_characters, refuse_control_characters
-from magazine.edit_guard import EditVersioned
+from magazine.edit_guard import EditVersioned, VersionedQuerySet
 from magazine.fulltext import NameTrigramIndex
 from magazine.links import slug_url
 from magazine.timestamps import TimestampedModel
@@ -20,6 +20,10 @@ class SlugNaturalKeyManager(models.Manager):
 
     def get_by_natural_key(self, slug: str):
         return self.get(slug=slug)
+
+
+class PersonManager(SlugNaturalKeyManager.from_queryset(VersionedQuerySet)):
+    pass
 
 
 class Person(TimestampedModel, EditVersioned):
@@ -44,7 +48,7 @@ class Person(TimestampedModel, EditVersioned):
         "square, cropped around its focal point, with the person's name as its description.",
     )
 
-    objects = SlugNaturalKeyManager()
+    objects = PersonManager()
     # The lookups behind get_by_natural_key, so a fixture loader can resolve many at once.
     natural_key_fields = ("slug",)
 
@@ -67,7 +71,7 @@ class Person(TimestampedModel, EditVersioned):
         return slug_url("reviews:person_detail", self.slug)
 
 
-class CriticQuerySet(models.QuerySet):
+class CriticQuerySet(VersionedQuerySet):
     def active(self):
         return self.filter(is_active=True)
 

@@ -464,9 +464,10 @@ class ReviewAdmin(
         ]
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        # Tags are the form's only many-to-many: review_save (save_model) wrote them, or kept
+        # them with the pending changes of a live review; taggit would set them again.
+        form.save_m2m = lambda: None
         if getattr(form.instance, "kept_as_pending_changes", False):
-            # The tags wait with the rest of the pending changes (review_save kept them).
-            form.save_m2m = lambda: None
             self.message_user(
                 request,
                 "This review is live: your edits are kept as changes not yet public. Readers "

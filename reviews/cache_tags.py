@@ -6,7 +6,8 @@ invalidates. `connect()` (ReviewsConfig.ready) registers post_init, post_save, p
 and m2m_changed receivers for exactly those models, so the admin, services, loaddata, the
 shell and queryset deletes all invalidate alike. Bulk writes that skip signals
 (`QuerySet.update`, `bulk_create`, raw SQL) call `magazine.freshness.invalidate_everything()`
-or `invalidate(tags)` once (FilmQuerySet.update does it for an embargo moved in bulk).
+or `invalidate(tags)` once (FilmQuerySet.update does it for an embargo moved in bulk, and
+reviews/tagging.py through `taggings_changed()` for the taggings it writes).
 
 Only what readers can see invalidates anything: a draft saved, submitted or approved changes
 no public tag; a review counts from the moment it is published or scheduled until it leaves
@@ -69,16 +70,34 @@ def critic_reviews(critic_id: int) -> str:
     return f"critic:{critic_id}:reviews"
 
 
+def _tagged_review_public(review: Review) -> bool:
+    # Published or scheduled: its taggings show (or will) on topic pages and in counts.
+    return _public(review.state) and review.publish_at is not None
+
+
+def _tagging_shows(review_id: int, tag_id: int) -> set[str]:
+    return {f"review:{review_id}", f"tag:{tag_id}", REVIEWS, COUNTS}
+
+
 def tagging_tags(tagging: TaggedReview) -> set[str]:
     if TaggedReview.content_object.is_cached(tagging):  # taggit's add() passes the review
-        review = tagging.content_object
-        public = _public(review.state) and review.publish_at is not None
+        public = _tagged_review_public(tagging.content_object)
     else:
         reviews = Review.objects.published_or_scheduled().filter(pk=tagging.content_object_id)
         public = reviews.exists()
     if not public:
         return set()
-    return {f"review:{tagging.content_object_id}", f"tag:{tagging.tag_id}", REVIEWS, COUNTS}
+    return _tagging_shows(tagging.content_object_id, tagging.tag_id)
+
+
+def taggings_changed(changed: Iterable[tuple[Review, int]], using: str = "default") -> None:
+    """One invalidation for taggings (review, tag id) written or deleted together without
+    their signals (reviews/tagging.py): what tagging_tags gives each of them."""
+    tags = set()
+    for review, tag_id in changed:
+        if _tagged_review_public(review):
+            tags |= _tagging_shows(review.pk, tag_id)
+    freshness.invalidate(tags, using=using)
 
 
 # model: (the tag an instance shows as, or None; the tags a change of it invalidates)

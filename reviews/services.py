@@ -17,7 +17,7 @@ from library.models import Image
 from magazine.slugs import unique_slug
 from people.models import Critic, Person
 
-from . import workflow
+from . import tagging, workflow
 from .models import (
     REVIEW_BODY_MAX_CHARS,
     Assignment,
@@ -123,7 +123,7 @@ def review_save(
             return _keep_as_pending_changes(review=review, user=user, tags=tags)
     review.save()
     if tags is not None:
-        review.tags.set(tags)
+        tagging.review_tags_set(review=review, names=tags)
     revision_create(review=review, user=user, source=ReviewRevision.Source.EDIT)
     if new_autosave_key is not None and user is not None:
         new_review_autosave_discard(user=user, key=new_autosave_key)
@@ -237,7 +237,7 @@ def review_publish_changes(*, review: Review, user: User, correction: str = "") 
     current.version += 1
     current.full_clean()
     current.save()
-    current.tags.set(pending.data.get("tags", []))
+    tagging.review_tags_set(review=current, names=pending.data.get("tags", []))
     revision_create(review=current, user=user, source=ReviewRevision.Source.EDIT)
     correction = (correction or "").strip()
     if correction:
@@ -388,7 +388,7 @@ def review_restore_revision(*, review: Review, revision: ReviewRevision, user: U
     current.version += 1
     current.full_clean()
     current.save()
-    current.tags.set(data.get("tags", []))
+    tagging.review_tags_set(review=current, names=data.get("tags", []))
     revision_create(review=current, user=user, source=ReviewRevision.Source.RESTORE)
     review.refresh_from_db()
     return current
@@ -590,27 +590,57 @@ def _editable_reviews(reviews: Iterable[Review], user: User) -> list[Review]:
 
 @transaction.atomic
 def reviews_add_tag(*, reviews: Iterable[Review], tag: str, user: User) -> int:
-    """Adds one tag to each review (a no-op where it is there already); returns how many."""
+    """Adds one tag to each review (a no-op where it is there already); returns how many.
+
+    The tags are in the review form: a form opened before is then refused, not saved over it."""
     tag = " ".join((tag or "").split())
     if not tag:
         raise ValidationError("Type the tag to add.")
     reviews = _editable_reviews(reviews, user)
-    for review in reviews:
-        review.tags.add(tag)
+    changed = tagging.reviews_tags_add(reviews=reviews, names=[tag])
+    Review.objects.filter(pk__in=changed).move_versions()
+    _pending_tags_follow(reviews, user=user, add=tag)
     return len(reviews)
 
 
 @transaction.atomic
 def reviews_remove_tag(*, reviews: Iterable[Review], tag: str, user: User) -> int:
-    """Removes the tag (matched whatever its case) from each review; returns how many had it."""
+    """Removes the tag (matched whatever its case) from each review; returns how many had it.
+
+    Like reviews_add_tag, it moves the version of each review it changes."""
     reviews = _editable_reviews(reviews, user)
-    removed = 0
+    changed = tagging.reviews_tags_remove(reviews=reviews, names=[tag])
+    Review.objects.filter(pk__in=changed).move_versions()
+    _pending_tags_follow(reviews, user=user, remove=tag)
+    return len(changed)
+
+
+def _pending_tags_follow(
+    reviews: list[Review], *, user: User, add: str = "", remove: str = ""
+) -> None:
+    """A bulk tag action applies to a live review at once; its pending changes (which hold
+    the whole tag list) get the same change, or publishing them would undo the action. The
+    history is append-only: the changed pending changes are a new pending revision."""
+    candidates = set(
+        ReviewRevision.objects.filter(
+            review__in=reviews, source=ReviewRevision.Source.PENDING
+        ).values_list("review_id", flat=True)
+    )
     for review in reviews:
-        matching = [t for t in review.tags.all() if t.name.casefold() == tag.strip().casefold()]
-        if matching:
-            review.tags.remove(*matching)
-            removed += 1
-    return removed
+        pending = review_pending_changes(review=review) if review.pk in candidates else None
+        if pending is None:
+            continue
+        tags = pending.data.get("tags", [])
+        if add and add.casefold() not in {name.casefold() for name in tags}:
+            tags = [*tags, add]
+        elif remove:
+            tags = [name for name in tags if name.casefold() != remove.casefold()]
+        ReviewRevision.objects.create(
+            review=review,
+            author=user if user.is_authenticated else None,
+            source=ReviewRevision.Source.PENDING,
+            data={**pending.data, "tags": sorted(tags)},
+        )
 
 
 @transaction.atomic

@@ -28,6 +28,24 @@ def _empty_caches():
 
 
 @pytest.fixture
+def migrate(transactional_db):
+    """`migrate(targets)` moves the test database to these migrations and returns the models
+    as they were there. Afterwards, pass or fail, the database is back at the newest
+    migrations: later tests share it."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    def to(targets):
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(targets)
+        return executor.loader.project_state(targets).apps
+
+    yield to
+    to(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+@pytest.fixture
 def fragment_cache_only(settings):
     """The page cache off and the fragment caches on: every request renders the page, and
     only cached parts or cards can serve anything stale."""

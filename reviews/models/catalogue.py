@@ -21,7 +21,7 @@ from django.utils.text import slugify
 
 from magazine import freshness
 from magazine.control_characters import no_control_characters, refuse_control_characters
-from magazine.edit_guard import EditVersioned
+from magazine.edit_guard import EditVersioned, VersionedQuerySet
 from magazine.fulltext import (
     NameTrigramIndex,
     search_terms,
@@ -47,7 +47,7 @@ class Genre(EditVersioned):
     name = models.CharField(max_length=100, unique=True, validators=[refuse_control_characters])
     slug = models.SlugField(max_length=100, unique=True)
 
-    objects = SlugNaturalKeyManager()
+    objects = SlugNaturalKeyManager.from_queryset(VersionedQuerySet)()
     natural_key_fields = ("slug",)
 
     class Meta:
@@ -61,7 +61,7 @@ class Genre(EditVersioned):
         return (self.slug,)
 
 
-class FilmQuerySet(models.QuerySet):
+class FilmQuerySet(VersionedQuerySet):
     def with_published_reviews(self, now: datetime.datetime | None = None) -> FilmQuerySet:
         """Films with at least one review readers can see: EXISTS over `published()` on the
         (film, state, publish_at) index, so it is exact at any moment with nothing stored."""

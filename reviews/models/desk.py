@@ -9,14 +9,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from magazine.edit_guard import EditVersioned
+from magazine.edit_guard import EditVersioned, VersionedQuerySet
 from people.models import Critic
 
 from .catalogue import Film
 from .review import Review
 
 
-class AssignmentQuerySet(models.QuerySet):
+class AssignmentQuerySet(VersionedQuerySet):
     def open(self) -> AssignmentQuerySet:
         """Assignments whose review is not yet handed in: none started, or still a draft."""
         return self.filter(Q(review__isnull=True) | Q(review__state=Review.State.DRAFT))

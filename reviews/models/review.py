@@ -25,6 +25,7 @@ from taggit.models import TaggedItemBase
 
 from library.embeds import render_body_images
 from magazine.control_characters import no_control_characters, refuse_control_characters
+from magazine.edit_guard import VersionedQuerySet
 from magazine.fulltext import (
     SEARCH_CONFIG,
     SQLITE_FULLTEXT_TABLE,
@@ -50,7 +51,7 @@ SEARCH_WEIGHTS = (("headline", 1.0), ("film__title", 1.0), ("standfirst", 0.4), 
 GOES_LIVE_AT = Greatest("publish_at", Coalesce("film__review_embargo_until", "publish_at"))
 
 
-class ReviewQuerySet(models.QuerySet):
+class ReviewQuerySet(VersionedQuerySet):
     # The one visibility rule. A review is public when it is published, its publish time has
     # come and its film's review embargo (if any) has lifted. Everything readers see, and
     # every count or cache derived from it (reviews/tallies.py), goes through these methods.
@@ -616,5 +617,7 @@ class Review(TimestampedModel):
                 self.first_published_at = self.publish_at
 
     def render_body(self) -> None:
+        """The body's HTML and word count from its Markdown: the one rendering of a body (a
+        save, loaddata and `manage.py render_bodies` all call it)."""
         self.body_html = render_markdown(self.body, render_images=render_body_images)
         self.word_count = word_count(self.body)

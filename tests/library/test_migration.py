@@ -1,14 +1,9 @@
 """Posters, headshots and lead images move into the library with nothing lost, and back."""
 
-import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from tests.factories import image_bytes
-
-pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [
     ("reviews", "0022_film_embargo_index"),
@@ -20,14 +15,7 @@ AFTER = [
 ]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-def test_stored_images_move_into_the_library_and_back():
+def test_stored_images_move_into_the_library_and_back(migrate):
     apps = migrate(BEFORE)
     poster = default_storage.save("posters/strangers.jpg", ContentFile(image_bytes(600, 900)))
     lead = default_storage.save("reviews/bus.jpg", ContentFile(image_bytes(1600, 900)))
@@ -74,8 +62,3 @@ def test_stored_images_move_into_the_library_and_back():
     assert apps.get_model("people", "Person").objects.get(slug="andrew-haigh").headshot.name == (
         "people/gone.jpg"
     )
-    migrate(executor_leaf_nodes())
-
-
-def executor_leaf_nodes():
-    return MigrationExecutor(connection).loader.graph.leaf_nodes()

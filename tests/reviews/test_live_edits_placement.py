@@ -211,3 +211,25 @@ def test_restoring_an_old_revision_of_a_live_review_keeps_its_film(editor, elsew
 
     live.refresh_from_db()
     assert live.body == "First text." and live.film == elsewhere["film"]
+
+
+@pytest.mark.parametrize("action", ["add", "remove"])
+def test_a_bulk_tag_action_is_not_undone_by_publishing_pending_changes(editor, action):
+    """Bulk tag actions apply to a live review at once (docs/workflow.md); its pending
+    changes hold the whole tag list, so they follow, or Publish changes would undo them."""
+    review = ReviewFactory(published=True, headline="A ghost story", tags=["grief", "Oscars"])
+    review.headline = "A ghost story, revised"
+    services.review_save(review=review, user=editor, tags=["grief", "Oscars", "ghosts"])
+    assert Review.objects.get(pk=review.pk).headline == "A ghost story"  # pending
+
+    if action == "add":
+        services.reviews_add_tag(reviews=[review], tag="london", user=editor)
+        wanted = {"ghosts", "grief", "london", "Oscars"}
+    else:
+        services.reviews_remove_tag(reviews=[review], tag="oscars", user=editor)
+        wanted = {"ghosts", "grief"}
+    services.review_publish_changes(review=Review.objects.get(pk=review.pk), user=editor)
+
+    published = Review.objects.get(pk=review.pk)
+    assert published.headline == "A ghost story, revised"
+    assert {tag.name for tag in published.tags.all()} == wanted

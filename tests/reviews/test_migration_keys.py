@@ -2,10 +2,6 @@
 
 import datetime
 
-import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
-
 # People at its newest: its edit versions are columns the rows below must fill.
 BEFORE = [
     ("reviews", "0020_reader_text_refuses_control_characters"),
@@ -14,22 +10,7 @@ BEFORE = [
 AFTER = [("reviews", "0021_credit_and_window_keys_that_survive_corrections")]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.fixture(autouse=True)
-def _newest_schema_afterwards():
-    """Later tests share this database: leave it at the newest migrations, pass or fail."""
-    yield
-    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
-
-
-@pytest.mark.django_db(transaction=True)
-def test_existing_credits_and_windows_are_kept_and_get_distinct_keys():
+def test_existing_credits_and_windows_are_kept_and_get_distinct_keys(migrate):
     old = migrate(BEFORE)
     Film, Person = old.get_model("reviews", "Film"), old.get_model("people", "Person")
     Credit, Availability = (

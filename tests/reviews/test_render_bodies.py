@@ -38,3 +38,36 @@ def test_stale_html_is_rendered_again_and_the_page_shows_it(client):
     assert "Changed behind the cache" in page  # a fresh page, not the cached one
     assert Review.objects.get(pk=other.pk).body_html == other_html
     assert render_bodies().strip() == "Rendered 2 reviews again; 0 changed."
+
+
+def test_a_new_rendering_of_the_model_reaches_every_stored_body(monkeypatch):
+    # An upgrade changes how a review renders (Review.render_body, what every save stores):
+    # the command stores that, not a rendering of its own.
+    review = ReviewFactory(published=True, body="Three words here.")
+
+    def upgraded(self) -> None:
+        self.body_html = f"<p class='upgraded'>{self.body}</p>"
+        self.word_count = 42
+
+    monkeypatch.setattr(Review, "render_body", upgraded)
+
+    assert render_bodies().strip() == "Rendered 1 reviews again; 1 changed."
+    stored = Review.objects.get(pk=review.pk)
+    assert (stored.body_html, stored.word_count) == (
+        "<p class='upgraded'>Three words here.</p>",
+        42,
+    )
+
+
+def test_library_images_in_a_body_are_rendered_as_a_save_renders_them():
+    from tests.factories import LibraryImageFactory
+
+    image = LibraryImageFactory(alt_text="Two men on a night bus")
+    review = ReviewFactory(published=True, body=f"![](library:{image.pk})\n\nA *lean* thriller.")
+    saved = Review.objects.values_list("body_html", "word_count").get(pk=review.pk)
+    Review.objects.filter(pk=review.pk).update(body_html="<p>old</p>", word_count=0)
+
+    render_bodies()
+
+    assert Review.objects.values_list("body_html", "word_count").get(pk=review.pk) == saved
+    assert "Two men on a night bus" in saved[0]

@@ -1,9 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.db import DEFAULT_DB_ALIAS, transaction
 
-from library.embeds import render_body_images
 from magazine.freshness import invalidate
-from magazine.text import render_markdown, word_count
 
 from ...cache_tags import review_tags
 from ...models import Review
@@ -35,10 +33,9 @@ class Command(BaseCommand):
             seen += len(chunk)
             stale = []
             for review in chunk:
-                html = render_markdown(review.body, render_images=render_body_images)
-                if html != review.body_html:
-                    review.body_html = html
-                    review.word_count = word_count(review.body)
+                stored = review.body_html
+                review.render_body()  # what a save stores
+                if review.body_html != stored:
                     stale.append(review)
             if stale:
                 with transaction.atomic(using=database):
