@@ -363,6 +363,8 @@ class CorrectionInline(admin.TabularInline):
     fields = ["published_on", "text"]
     can_delete = False
     verbose_name = "public correction"
+    # The tabular markup, drawn without a template per cell (the change form's cost).
+    template = "admin/reviews/review/corrections_inline.html"
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -96,7 +96,7 @@ CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 12 * 60 * 60))
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "magazine.admin_site.MagazineAdminConfig",  # django.contrib.admin, its app list lazy
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -165,6 +165,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Inputs, text areas and selects written without a template each (the admin forms' cost).
+FORM_RENDERER = "magazine.form_rendering.PlainWidgetRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -240,7 +243,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "magazine.static_storage.StaticFilesStorage"
         )
     },
 }

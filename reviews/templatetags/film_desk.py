@@ -6,6 +6,9 @@ from django.contrib.admin.templatetags.admin_list import (
     result_hidden_fields,
     results,
 )
+from django.utils.encoding import iri_to_uri
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from reviews import selectors
 from reviews.admin_lists import review_rows
@@ -31,3 +34,21 @@ def review_result_list(cl) -> dict:
         "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
         "results": rows if rows is not None else list(results(cl)),
     }
+
+
+@register.simple_tag
+def filter_choice_items(choices) -> SafeString:
+    """admin/filter.html's list items, written in one pass: the critic filter has one per
+    critic, and the template's loop was a tenth of the review list's time."""
+    return format_html_join(
+        "\n",
+        '<li{}><a href="{}">{}</a></li>',
+        (
+            (
+                mark_safe(' class="selected"') if choice["selected"] else "",
+                iri_to_uri(choice["query_string"]),
+                choice["display"],
+            )
+            for choice in choices
+        ),
+    )

@@ -88,6 +88,12 @@ def test_desk_pages_fit_the_screen(open_page, desk_world, width):
             ".map(e => e.tagName + '#' + e.id + '.' + e.className)"
         )
         assert overflow <= 0, f"{name} at {width}px runs {overflow}px off the page: {wide}"
+        if name.endswith("-list"):
+            # Every column is seen without scrolling the list sideways (none is cut off).
+            hidden = page.eval_on_selector(
+                "#changelist .results", "box => box.scrollWidth - box.clientWidth"
+            )
+            assert hidden <= 0, f"{name} at {width}px hides {hidden}px of its columns"
         if name == "review-list":
             # Headlines keep whole lines of words: the column is wide enough for three words.
             widths = page.eval_on_selector_all(
@@ -98,3 +104,49 @@ def test_desk_pages_fit_the_screen(open_page, desk_world, width):
         if folder:
             os.makedirs(folder, exist_ok=True)
             page.screenshot(path=f"{folder}/{name}-{width}.png", full_page=True)
+
+
+CUT_OFF_CELLS = """() => [...document.querySelectorAll('.inline-group th, .inline-group td')]
+    .filter(cell => cell.getClientRects().length)
+    .filter(cell => {
+        // The box the cell must be seen in: the nearest ancestor that clips or scrolls.
+        let box = cell.parentElement;
+        const clips = e => ['hidden', 'auto', 'scroll', 'clip']
+            .includes(getComputedStyle(e).overflowX);
+        while (box && !clips(box)) {
+            box = box.parentElement;
+        }
+        box = box || document.documentElement;
+        const scrolls = ['auto', 'scroll'].includes(getComputedStyle(box).overflowX)
+            && box.scrollWidth > box.clientWidth;
+        const right = scrolls ? box.getBoundingClientRect().left + box.scrollWidth
+                              : box.getBoundingClientRect().right;
+        return cell.getBoundingClientRect().right > Math.min(right, window.innerWidth) + 1;
+    })
+    .map(cell => cell.closest('.inline-group').id + ' ' + (cell.className || cell.tagName))"""
+
+
+@pytest.mark.parametrize("width", [1280, 768])
+def test_the_film_form_shows_every_column_of_its_rows(open_page, editor, width):
+    """The genre, credit and availability rows keep every column (Delete included) on screen
+    or within reach of their own scroll bar, and the page itself does not run off the side."""
+    from tests.factories import CreditFactory, GenreFactory
+
+    film = FilmFactory(title="All of Us Strangers", year=2023)
+    for position, name in enumerate(["Drama", "Romance", "Fantasy"]):
+        film.genre_links.create(genre=GenreFactory(name=name), position=position)
+    CreditFactory(film=film, character="Adam")
+    AvailabilityFactory(film=film, provider="Disney+")
+    page = open_page()
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(Counter(), page, "editor")
+    page.goto(f"/admin/reviews/film/{film.pk}/change/")
+    expect(page.locator("#content")).to_be_visible()
+    if folder := os.environ.get("SCREENSHOT_DIR"):
+        os.makedirs(folder, exist_ok=True)
+        page.screenshot(path=f"{folder}/film-form-{width}.png", full_page=True)
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the film form at {width}px runs {overflow}px off the page"
+    assert page.evaluate(CUT_OFF_CELLS) == []
+    delete = page.locator(".film-genres tr.has_original td.delete").first
+    assert delete.bounding_box()["x"] + delete.bounding_box()["width"] <= width

@@ -114,3 +114,20 @@ def test_static_files_are_precompressed_with_brotli_as_well_as_gzip(tmp_path):
 
     assert written == {f"{css}.gz", f"{css}.br"}
     assert brotli.decompress((tmp_path / "site.css.br").read_bytes()) == css.read_bytes()
+
+
+def test_static_addresses_are_looked_up_once_and_stay_the_same(tmp_path, settings):
+    """The hashed address of a static file is the manifest's, whether asked once or often."""
+    from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+    from magazine.static_storage import StaticFilesStorage
+
+    (tmp_path / "staticfiles.json").write_text(
+        '{"version": "1.1", "paths": {"a.css": "a.123abc.css"}, "hash": "x"}'
+    )
+    ours = StaticFilesStorage(location=tmp_path, base_url="/static/")
+    stock = CompressedManifestStaticFilesStorage(location=tmp_path, base_url="/static/")
+    assert ours.url("a.css") == ours.url("a.css") == stock.url("a.css") == "/static/a.123abc.css"
+    assert ours._urls == {"a.css": "/static/a.123abc.css"}
+    with pytest.raises(ValueError):  # a file missing from the manifest is still refused
+        ours.url("missing.css")

@@ -114,7 +114,7 @@ def test_production_environment_wires_proxy_redis_and_postgres():
     assert "magazine.cache.TolerantRedisCache" in values["CACHES"]
     assert "redis://127.0.0.1:6379/0" in values["CACHES"]
     assert "django.db.backends.postgresql" in values["DATABASES"]
-    assert "whitenoise.storage.CompressedManifestStaticFilesStorage" in values["STORAGES"]
+    assert "magazine.static_storage.StaticFilesStorage" in values["STORAGES"]  # WhiteNoise's
     assert "magazine.storage.MediaStorage" in values["STORAGES"]
 
 
