@@ -29,7 +29,7 @@ def site(live_server, settings, catalogue):
     return live_server.url, catalogue
 
 
-def lighthouse(url: str, device: str, folder) -> dict:
+def lighthouse(url: str, device: str, folder, slowdown: float | None = None) -> dict:
     if not LIGHTHOUSE.exists() or shutil.which("node") is None:
         pytest.fail("Lighthouse needs node and `npm ci` (node_modules/.bin/lighthouse).")
     if not os.path.exists(CHROMIUM):
@@ -46,6 +46,8 @@ def lighthouse(url: str, device: str, folder) -> dict:
     ]
     if device == "desktop":
         command.append("--preset=desktop")
+    if slowdown is not None:
+        command.append(f"--throttling.cpuSlowdownMultiplier={slowdown:.2f}")
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
     finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=240)
     assert report.exists(), finished.stderr[-2000:]
@@ -66,14 +68,31 @@ def failing_audits(report: dict, category: str, *, except_: set[str] = frozenset
     return failing
 
 
-def run(url: str, device: str, folder) -> dict:
+def run(url: str, device: str, folder, slowdown: float | None = None) -> dict:
     """One report; a run the tool itself spoils (NO_NAVSTART, a trace it could not record) is
     run again, up to three times."""
     for _ in range(3):
-        report = lighthouse(url, device, folder)
+        report = lighthouse(url, device, folder, slowdown)
         if not report.get("runtimeError"):
             break
     return report
+
+
+def calibrated_slowdown(report: dict) -> float:
+    """The CPU slowdown that makes this host, as loaded as it was for `report`, the phone (or
+    desktop) the preset means: Lighthouse's own calibration (docs/throttling.md, "CPU throttling";
+    the formula is its calculator's). The presets' 4x assume a host with a benchmark index near
+    1533; a busy CI machine measures far less, and 4x on it is a much slower phone than the one
+    Lighthouse scores. Never harsher than the preset, never gentler than no slowdown."""
+    preset = report["configSettings"]["throttling"]["cpuSlowdownMultiplier"]
+    index = report["environment"]["benchmarkIndex"]
+    if index >= 1300:
+        host = 3 + (index - 1300) / 233
+    elif index >= 800:
+        host = 2 + (index - 800) / 500
+    else:
+        host = 1 + max(index - 150, 0) / 650
+    return min(preset, host)
 
 
 def performance(report: dict) -> float:
@@ -87,12 +106,15 @@ def test_lighthouse_scores(site, device, kind, tmp_path):
     url = base + catalogue.pages[kind]
     report = run(url, device, tmp_path)
     # The performance score varies from run to run with the machine's load (Total Blocking
-    # Time on a page without scripts is the CPU the browser got). Lighthouse's advice is the
-    # median of several runs: a score under the bar is measured twice more and the median of
-    # the three is the page's. The other categories do not vary and come from the first run.
+    # Time on a page without scripts is the CPU the browser got: its first style and layout).
+    # Lighthouse's advice is the median of several runs, with the CPU slowdown calibrated to the
+    # host: a score under the bar is measured twice more, calibrated to the load the first run
+    # met, and the median of the three is the page's. The other categories do not vary and come
+    # from the first run.
     measured = dict.fromkeys(MINIMUM, report)
     if performance(report) < MINIMUM["performance"]:
-        runs = [report, run(url, device, tmp_path), run(url, device, tmp_path)]
+        slowdown = calibrated_slowdown(report)
+        runs = [report, run(url, device, tmp_path, slowdown), run(url, device, tmp_path, slowdown)]
         measured["performance"] = sorted(runs, key=performance)[1]
     problems = [report["runtimeError"]["message"]] if report.get("runtimeError") else []
     for category, minimum in MINIMUM.items():
@@ -105,3 +127,17 @@ def test_lighthouse_scores(site, device, kind, tmp_path):
             failing = []
         problems += [f"{category} {score}: {item}" for item in failing]
     assert problems == [], f"{kind}, {device}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize(
+    "index, preset, expected",
+    [(2000, 4, 4), (1533, 4, 4.0), (1300, 4, 3), (800, 4, 2), (150, 4, 1), (40, 4, 1), (900, 1, 1)],
+)
+def test_the_slowdown_is_calibrated_to_the_host_and_never_harsher_than_the_preset(
+    index, preset, expected
+):
+    report = {
+        "configSettings": {"throttling": {"cpuSlowdownMultiplier": preset}},
+        "environment": {"benchmarkIndex": index},
+    }
+    assert calibrated_slowdown(report) == pytest.approx(expected, abs=0.01)
