@@ -3,13 +3,13 @@ endpoints (search, upload) that the writing view and the image fields call."""
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponseNotAllowed, JsonResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from magazine.autocomplete import KnownChoiceAutocompleteSelect
 from magazine.edit_guard import EditGuardAdmin
 
 from .models import Image
@@ -54,7 +54,7 @@ def thumbnail_html(image: Image | None) -> str:
     )
 
 
-class LibraryImageSelect(AutocompleteSelect):
+class LibraryImageSelect(KnownChoiceAutocompleteSelect):
     """The admin's searchable select over the library, with a placeholder that says what to
     type (and names the box for screen readers while it is empty)."""
 

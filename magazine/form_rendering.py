@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.forms.renderers import DjangoTemplates
+from django.templatetags.static import static
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.timezone import template_localtime
+from django.utils.translation import gettext
 
 WIDGETS = "django/forms/widgets/"
 
@@ -74,6 +76,53 @@ def _select(widget: dict) -> str | None:
     return "".join(parts)
 
 
+def _link(kind: str, name: str, lines: list[str], icon: str, indent: str) -> str:
+    """One of the wrapper's links, as {% spaceless %} leaves it (the tag's own lines kept)."""
+    attributes = "".join(f"\n{indent}{line}" for line in lines)
+    icon_url = conditional_escape(static(f"admin/img/icon-{icon}link.svg"))
+    return (
+        f'<a class="related-widget-wrapper-link {kind}-related" id="{kind}_id_{name}"'
+        f'{attributes}><img src="{icon_url}" alt="" width="24" height="24"></a>'
+    )
+
+
+def _related_widget_wrapper(context: dict) -> str:
+    """admin/widgets/related_widget_wrapper.html: the links beside a related object's box."""
+    links = []
+    if not context["is_hidden"]:
+        name = _text(context["name"])
+        model = {"model": _text(context["model"])}
+        params = _text(context["url_params"])
+        popup = 'data-popup="yes"'
+        if context["can_change_related"]:
+            href = f'data-href-template="{_text(context["change_related_template_url"])}?{params}"'
+            title = f'title="{gettext("Change selected %(model)s") % model}"'
+            links.append(_link("change", name, [href, popup, title], "change", " " * 12))
+        if context["can_add_related"]:
+            href = f'href="{_text(context["add_related_url"])}?{params}"'
+            title = f'title="{gettext("Add another %(model)s") % model}"'
+            links.append(_link("add", name, [popup, href, title], "add", " " * 12))
+        if context["can_delete_related"]:
+            href = f'data-href-template="{_text(context["delete_related_template_url"])}?{params}"'
+            title = f'title="{gettext("Delete selected %(model)s") % model}"'
+            links.append(_link("delete", name, [href, popup, title], "delete", " " * 12))
+        if context["can_view_related"]:
+            view_params = _text(context["view_related_url_params"])
+            href = (
+                f'data-href-template="{_text(context["change_related_template_url"])}?'
+                f'{view_params}"'
+            )
+            title = f'title="{gettext("View selected %(model)s") % model}"'
+            links.append(_link("view", name, [href, title], "view", " " * 13))
+    model_ref = ""
+    if not context["model_has_limit_choices_to"]:
+        model_ref = f'data-model-ref="{_text(context["model_name"])}"'
+    return (
+        f'<div class="related-widget-wrapper" {model_ref}>\n    {_text(context["rendered_widget"])}'
+        f"\n    \n        {''.join(links)}\n    \n</div>"
+    )
+
+
 WRITERS: dict[str, Callable[[dict], str | None]] = {
     f"{WIDGETS}textarea.html": _textarea,
     f"{WIDGETS}select.html": _select,
@@ -87,10 +136,19 @@ WRITERS: dict[str, Callable[[dict], str | None]] = {
 }
 
 
+# Templates whose whole context (not a "widget" in it) their writer takes.
+CONTEXT_WRITERS: dict[str, Callable[[dict], str]] = {
+    "admin/widgets/related_widget_wrapper.html": _related_widget_wrapper,
+}
+
+
 class PlainWidgetRenderer(DjangoTemplates):
     """DjangoTemplates, writing the widgets in WRITERS without a template."""
 
     def render(self, template_name: str, context: dict, request=None) -> SafeString:
+        context_writer = CONTEXT_WRITERS.get(template_name)
+        if context_writer is not None:
+            return mark_safe(context_writer(context))  # noqa: S308 (escaped as above)
         writer = WRITERS.get(template_name)
         html = writer(context["widget"]) if writer is not None and "widget" in context else None
         if html is None:

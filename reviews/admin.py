@@ -4,8 +4,8 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
@@ -14,11 +14,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 
 from library.admin import LibraryImageChooserMixin, thumbnail_html
 from library.models import Image as LibraryImage
+from magazine.autocomplete import KnownChoiceAutocompleteSelect
 from magazine.control_characters import refuse_control_characters
 from magazine.edit_guard import EditGuardAdmin
 from magazine.images import CheckedImageFormField
@@ -311,6 +313,15 @@ class ReviewAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("film", "critic", "lead_image"):
+            # The review came with them: their boxes need not read them again.
+            widget = getattr(self.fields.get(name), "widget", None)
+            widget = getattr(widget, "widget", widget)  # inside the admin's related links
+            descriptor = getattr(Review, name)
+            if isinstance(widget, KnownChoiceAutocompleteSelect) and descriptor.is_cached(
+                self.instance
+            ):
+                widget.known = getattr(self.instance, name)
         if "tags" in self.fields:  # the tag names typed here become taggit.Tag rows
             self.fields["tags"].validators.append(refuse_control_characters)
 
@@ -355,10 +366,20 @@ class TransitionForm(forms.Form):
                 field.widget.attrs["form"] = linked_form
 
 
+class CorrectionFormSet(forms.BaseInlineFormSet):
+    """The corrections formset, building its empty form (the row “Add another” copies) once:
+    the admin asks for it four times per page, and each time Django builds a new one."""
+
+    @cached_property
+    def empty_form(self):
+        return super().empty_form
+
+
 class CorrectionInline(admin.TabularInline):
     """Public correction notes. Kept as written: they can be added, never edited or removed."""
 
     model = Correction
+    formset = CorrectionFormSet
     extra = 0
     fields = ["published_on", "text"]
     can_delete = False
@@ -425,6 +446,21 @@ class ReviewAdmin(
         ),
     ]
 
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        # Form classes built so far, by what decides them (get_form).
+        self._form_classes: dict[tuple, type[forms.ModelForm]] = {}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in ("film", "critic") and db_field.name in self.get_autocomplete_fields(
+            request
+        ):
+            kwargs.setdefault(
+                "widget",
+                KnownChoiceAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using")),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     @admin.display(description="Lead image now")
     def lead_image_now(self, review: Review) -> str:
         return thumbnail_html(review.lead_image)
@@ -462,6 +498,51 @@ class ReviewAdmin(
             (name, {**options, "fields": [f for f in options["fields"] if f not in left_out]})
             for name, options in fieldsets
         ]
+
+    def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
+        """The form class for this request, built once per kind of request: the fields shown,
+        those read only and the related-object links this user may follow decide it all."""
+        if obj is None or set(kwargs) - {"fields"}:
+            return super().get_form(request, obj, change, **kwargs)
+        key = self._form_class_key(request, obj, change, kwargs.get("fields"))
+        form_class = self._form_classes.get(key)
+        if form_class is None:
+            form_class = super().get_form(request, obj, change, **kwargs)
+            self._form_classes[key] = form_class
+        return form_class
+
+    def _form_class_key(self, request: HttpRequest, obj: Review, change: bool, fields) -> tuple:
+        """What ModelAdmin.get_form reads from the request: which fields, which of them read
+        only, whether the user may change this review, and (for the links beside the film,
+        critic and image boxes) what the user may do with those objects."""
+        if fields is None:
+            fields = flatten_fieldsets(self.get_fieldsets(request, obj))
+        links = []
+        for name in fields:
+            try:
+                related_model = Review._meta.get_field(name).related_model
+            except FieldDoesNotExist:
+                continue
+            related_admin = self.admin_site._registry.get(related_model)
+            if related_admin is not None:
+                links.append(
+                    (
+                        name,
+                        related_admin.has_add_permission(request),
+                        related_admin.has_change_permission(request),
+                        related_admin.has_delete_permission(request),
+                        related_admin.has_view_permission(request),
+                    )
+                )
+        return (
+            self.form,
+            change,
+            tuple(fields),
+            tuple(self.get_readonly_fields(request, obj)),
+            tuple(self.get_exclude(request, obj) or ()),
+            change and self.has_change_permission(request, obj),
+            tuple(links),
+        )
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         # Tags are the form's only many-to-many: review_save (save_model) wrote them, or kept

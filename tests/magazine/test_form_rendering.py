@@ -74,3 +74,41 @@ def test_the_review_change_form_is_the_same_page_with_either_renderer(admin_clie
     strip = [line for line in plain.splitlines() if "csrfmiddlewaretoken" not in line]
     assert strip == [line for line in templates.splitlines() if "csrfmiddlewaretoken" not in line]
     assert "Fish &amp; &lt;chips&gt;" in plain
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("hidden", [False, True], ids=["shown", "hidden"])
+@pytest.mark.parametrize(
+    "links",
+    [
+        (True, True, True, True),
+        (False, False, False, False),
+        (True, False, True, False),
+        (False, True, False, True),
+    ],
+    ids=["all", "none", "add-delete", "change-view"],
+)
+def test_the_related_object_links_come_out_as_the_template_writes_them(hidden, links):
+    from django.contrib import admin
+    from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
+
+    from reviews.models import Review
+
+    review = ReviewFactory()
+    can_add, can_change, can_delete, can_view = links
+    rel = Review._meta.get_field("film").remote_field
+
+    def rendered(renderer) -> str:
+        inner = forms.HiddenInput() if hidden else forms.Select(choices=[(review.film_id, "F")])
+        wrapper = RelatedFieldWidgetWrapper(
+            inner,
+            rel,
+            admin.site,
+            can_add_related=can_add,
+            can_change_related=can_change,
+            can_delete_related=can_delete,
+            can_view_related=can_view,
+        )
+        return wrapper.render("film", review.film_id, {"id": "id_film"}, renderer=renderer)
+
+    assert rendered(PlainWidgetRenderer()) == rendered(DjangoTemplates())
