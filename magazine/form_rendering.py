@@ -9,6 +9,7 @@ Imports nothing of the apps; settings.FORM_RENDERER names it.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 from django.forms.renderers import DjangoTemplates
@@ -24,11 +25,15 @@ WIDGETS = "django/forms/widgets/"
 
 def _text(value) -> str:
     """``{{ value }}`` in a template: localised, then escaped unless already safe."""
+    if type(value) is str:  # most names and values: nothing to localise, not marked safe
+        return html.escape(value)
     return conditional_escape(localize(template_localtime(value)))
 
 
 def _as_string(value) -> str:
     """``{{ value|stringformat:'s' }}``: no localisation; safe input stays unescaped."""
+    if type(value) is str:
+        return html.escape(value)
     return value if isinstance(value, SafeData) else conditional_escape(str(value))
 
 
