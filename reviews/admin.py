@@ -1,5 +1,6 @@
 import datetime
 import uuid
+from typing import ClassVar
 
 from django import forms
 from django.conf import settings
@@ -386,6 +387,33 @@ class CorrectionInline(admin.TabularInline):
     verbose_name = "public correction"
     # The tabular markup, drawn without a template per cell (the change form's cost).
     template = "admin/reviews/review/corrections_inline.html"
+    # Formset classes built so far, by what decides them (get_formset). On the class: the
+    # admin makes a new inline object for every request.
+    _formset_classes: ClassVar[dict[tuple, type[forms.BaseInlineFormSet]]] = {}
+
+    def get_formset(self, request, obj=None, **kwargs):
+        """The formset class, built once per kind of request: besides the fields (none of
+        them relations), only what this user may do with corrections decides it."""
+        if kwargs:
+            return super().get_formset(request, obj, **kwargs)
+        key = (
+            self.admin_site.name,
+            self.parent_model,
+            tuple(flatten_fieldsets(self.get_fieldsets(request, obj))),
+            tuple(self.get_readonly_fields(request, obj)),
+            tuple(self.get_exclude(request, obj) or ()),
+            self.can_delete and self.has_delete_permission(request, obj),
+            self.has_change_permission(request, obj),
+            self.has_add_permission(request, obj),
+            self.get_extra(request, obj),
+            self.get_min_num(request, obj),
+            self.get_max_num(request, obj),
+        )
+        formset_class = self._formset_classes.get(key)
+        if formset_class is None:
+            formset_class = super().get_formset(request, obj)
+            self._formset_classes[key] = formset_class
+        return formset_class
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False

@@ -113,3 +113,22 @@ def test_the_corrections_empty_row_is_built_once(admin_client, monkeypatch):
     response = admin_client.get(change_url(review))
     assert 'id="corrections-empty"' in response.text
     assert len(built) == 1
+
+
+def test_the_corrections_formset_class_is_built_once_per_kind_of_user(client, writer, superuser):
+    first = ReviewFactory(published=True, critic=writer.critic)
+    second = ReviewFactory(published=True, critic=writer.critic)
+
+    def formset_class(user, review):
+        client.force_login(user)
+        response = client.get(change_url(review))
+        (inline,) = response.context["inline_admin_formsets"]
+        return type(inline.formset), inline.has_add_permission
+
+    chief, chief_adds = formset_class(superuser, first)
+    assert chief_adds
+    assert formset_class(superuser, second) == (chief, True)
+    writers, writer_adds = formset_class(writer, first)
+    assert not writer_adds  # writers see corrections; editors add them
+    assert formset_class(writer, second) == (writers, False)
+    assert writers is not chief
