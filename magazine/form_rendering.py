@@ -141,9 +141,25 @@ WRITERS: dict[str, Callable[[dict], str | None]] = {
 }
 
 
-# Templates whose whole context (not a "widget" in it) their writer takes.
-CONTEXT_WRITERS: dict[str, Callable[[dict], str]] = {
+def _label(context: dict) -> str:
+    """django/forms/label.html (a field's label_tag)."""
+    if not context["use_tag"]:
+        return _text(context["label"])
+    tag = _text(context["tag"])
+    return f"<{tag}{_attrs(context['attrs'])}>{_text(context['label'])}</{tag}>"
+
+
+def _no_errors(context: dict) -> str | None:
+    """django/forms/errors/list/default.html, when there is nothing in the list."""
+    return None if context["errors"] else ""
+
+
+# Templates whose whole context (not a "widget" in it) their writer takes; a writer may
+# answer None to leave a case to the template.
+CONTEXT_WRITERS: dict[str, Callable[[dict], str | None]] = {
     "admin/widgets/related_widget_wrapper.html": _related_widget_wrapper,
+    "django/forms/label.html": _label,
+    "django/forms/errors/list/default.html": _no_errors,
 }
 
 
@@ -153,7 +169,10 @@ class PlainWidgetRenderer(DjangoTemplates):
     def render(self, template_name: str, context: dict, request=None) -> SafeString:
         context_writer = CONTEXT_WRITERS.get(template_name)
         if context_writer is not None:
-            return mark_safe(context_writer(context))  # noqa: S308 (escaped as above)
+            written = context_writer(context)
+            if written is not None:
+                return mark_safe(written.strip())  # noqa: S308 (escaped as above)
+            return super().render(template_name, context, request)
         writer = WRITERS.get(template_name)
         html = writer(context["widget"]) if writer is not None and "widget" in context else None
         if html is None:

@@ -112,3 +112,20 @@ def test_the_related_object_links_come_out_as_the_template_writes_them(hidden, l
         return wrapper.render("film", review.film_id, {"id": "id_film"}, renderer=renderer)
 
     assert rendered(PlainWidgetRenderer()) == rendered(DjangoTemplates())
+
+
+@pytest.mark.parametrize("bound", [True, False], ids=["bound", "initial"])
+def test_labels_and_error_lists_come_out_as_the_templates_write_them(bound):
+    invalid = {**VALUES, "number": "not a number", "email": "<nobody>"}
+
+    def rendered(renderer) -> list[str]:
+        form = EveryWidget(invalid if bound else None, initial=VALUES, renderer=renderer)
+        labels = [form[name].label_tag() for name in form.fields]
+        labels += [form["text"].label_tag(attrs={"class": "x", "hidden": True}, tag="legend")]
+        labels += [form["text"].label_tag(contents="Plain & <b>", label_suffix=" ")]
+        errors = [str(form[name].errors) for name in form.fields]
+        return [*labels, *errors, str(form.non_field_errors())]
+
+    plain, templates = rendered(PlainWidgetRenderer()), rendered(DjangoTemplates())
+    assert plain == templates
+    assert any("errorlist" in html for html in plain) is bound
