@@ -101,18 +101,18 @@ def test_from_an_empty_film_to_a_scheduled_review_in_at_most_40_clicks(
     for row, name in enumerate(order, start=1):
         choose_new(counter, editor_page, f"#credits-{row}", name)
         editor_page.fill(f"#id_credits-{row}-character", f"Role {row}")
-    billing = [editor_page.input_value(f"#id_credits-{row}-billing_order") for row in range(6)]
-    assert billing == ["1", "2", "3", "4", "5", "6"]  # numbered automatically
+    for row in range(6):  # numbered automatically
+        expect(editor_page.locator(f"#id_credits-{row}-billing_order")).to_have_value(str(row + 1))
     # Jamie Bell is billed third: drag his row above Claire Foy's.
     counter.clicks += 1
     editor_page.locator("#credits-5 .credit-drag").drag_to(editor_page.locator("#credits-3"))
-    assert editor_page.input_value("#id_credits-5-billing_order") == "4"
-    assert editor_page.input_value("#id_credits-3-billing_order") == "5"
+    expect(editor_page.locator("#id_credits-5-billing_order")).to_have_value("4")
+    expect(editor_page.locator("#id_credits-3-billing_order")).to_have_value("5")
     # And the keyboard way: move the last row up and back down with its buttons.
     editor_page.locator("#credits-4 .credit-move[aria-label='Move up']").press("Enter")
-    assert editor_page.input_value("#id_credits-4-billing_order") == "5"
+    expect(editor_page.locator("#id_credits-4-billing_order")).to_have_value("5")
     editor_page.locator("#credits-4 .credit-move[aria-label='Move down']").press("Enter")
-    assert editor_page.input_value("#id_credits-4-billing_order") == "6"
+    expect(editor_page.locator("#id_credits-4-billing_order")).to_have_value("6")
     # It opens in theaters in five days.
     counter.clicks += 1
     editor_page.select_option("#id_availabilities-0-kind", "theatrical")
@@ -217,17 +217,17 @@ def test_genres_are_ordered_by_dragging_and_readers_see_that_order(open_page, ed
     page.fill("#id_year", "2023")
     choose_new(counter, page, "#genre_links-0", "Romance")
     choose_new(counter, page, "#genre_links-1", "Ghost story")
-    assert page.input_value("#id_genre_links-0-position") == "1"
-    assert page.input_value("#id_genre_links-1-position") == "2"
+    expect(page.locator("#id_genre_links-0-position")).to_have_value("1")
+    expect(page.locator("#id_genre_links-1-position")).to_have_value("2")
     # Ghost story should be named first: drag its row above Romance's.
     page.locator("#genre_links-1 .credit-drag").drag_to(page.locator("#genre_links-0"))
-    assert page.input_value("#id_genre_links-1-position") == "1"
-    assert page.input_value("#id_genre_links-0-position") == "2"
+    expect(page.locator("#id_genre_links-1-position")).to_have_value("1")
+    expect(page.locator("#id_genre_links-0-position")).to_have_value("2")
     # And back down with the keyboard.
     page.locator("#genre_links-1 .credit-move[aria-label='Move down']").press("Enter")
-    assert page.input_value("#id_genre_links-1-position") == "2"
+    expect(page.locator("#id_genre_links-1-position")).to_have_value("2")
     page.locator("#genre_links-1 .credit-move[aria-label='Move up']").press("Enter")
-    assert page.input_value("#id_genre_links-1-position") == "1"
+    expect(page.locator("#id_genre_links-1-position")).to_have_value("1")
     counter.click(page, "input[name=_save]")
     expect(page.locator(".messagelist")).to_contain_text("was added successfully")
     film = Film.objects.get(title="All of Us Strangers")
