@@ -609,6 +609,13 @@ class ReviewAdmin(
         review = super().get_object(request, object_id, from_field)
         match = request.resolver_match
         if review is not None and match and match.url_name == "reviews_review_change":
+            if request.method == "GET":
+                # One count answers whether there are pending changes (and, for the
+                # workflow box, autosaves and revisions): most reviews have none.
+                review.revision_tally = selectors.revision_tally(review=review, user=request.user)
+                if not review.revision_tally.pending:
+                    review.pending_changes = None
+                    return review
             review.pending_changes = services.review_with_pending_changes(review)
         if review is None and from_field is None:
             try:
@@ -791,14 +798,21 @@ class ReviewAdmin(
     def workflow_context(self, request: HttpRequest, review: Review) -> dict:
         user = request.user
         linked_form = self.WORKFLOW_FORM_ID if workflow.can_edit(user, review) else None
+        tally = getattr(review, "revision_tally", None) or selectors.revision_tally(
+            review=review, user=user
+        )
         return {
             "review": review,
             "allowed_transitions": workflow.allowed_transitions(user, review),
             "transition_form": TransitionForm(linked_form=linked_form),
             "workflow_form_id": linked_form,
             "transitions": review.transitions.select_related("user"),
-            "revision_count": review.revisions.count(),
-            "autosave_newer": selectors.autosave_newer_than_saved(review=review, user=user),
+            "revision_count": tally.total,
+            "autosave_newer": (
+                selectors.autosave_newer_than_saved(review=review, user=user)
+                if tally.own_autosaves
+                else None
+            ),
             "can_edit": workflow.can_edit(user, review),
             "share_url": (
                 None

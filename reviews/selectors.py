@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -297,6 +297,27 @@ def desk_for(user: AbstractBaseUser, now: datetime.datetime | None = None) -> De
             if editor
             else None
         ),
+    )
+
+
+@dataclass(frozen=True)
+class RevisionTally:
+    total: int
+    pending: int  # changes of a live review not yet public
+    own_autosaves: int  # the user's
+
+
+def revision_tally(*, review: Review, user: AbstractBaseUser) -> RevisionTally:
+    """How many revisions the review has, how many hold changes not yet public and how many
+    are this user's autosaves, in one query: the change form looks up pending changes or a
+    newer autosave only when there are any."""
+    Source = ReviewRevision.Source
+    return RevisionTally(
+        **review.revisions.aggregate(
+            total=Count("pk"),
+            pending=Count("pk", filter=Q(source=Source.PENDING)),
+            own_autosaves=Count("pk", filter=Q(author=user, source=Source.AUTOSAVE)),
+        )
     )
 
 

@@ -27,9 +27,10 @@ def test_filtered_review_changelist_counts_once(admin_client):
 
 def test_review_change_page_query_budget(admin_client, django_assert_max_num_queries):
     review = ReviewFactory(published=True, tags=["drama"])
-    # session, user, review, its changes not yet public, revision count, newer autosave, tags,
-    # corrections, the chosen film and critic, history: fixed, not per row
-    with django_assert_max_num_queries(12):
+    # session, user, review (with its film and critic), one count of its revisions (pending
+    # changes and a newer autosave are read only when there are any), tags, corrections,
+    # history: fixed, not per row
+    with django_assert_max_num_queries(7):
         response = admin_client.get(f"/admin/reviews/review/{review.pk}/change/")
     assert response.status_code == 200
 

@@ -132,3 +132,34 @@ def test_the_corrections_formset_class_is_built_once_per_kind_of_user(client, wr
     assert not writer_adds  # writers see corrections; editors add them
     assert formset_class(writer, second) == (writers, False)
     assert writers is not chief
+
+
+def test_the_change_page_reads_revisions_once_when_nothing_is_pending(admin_client):
+    review = ReviewFactory(published=True)
+    with CaptureQueriesContext(connection) as queries:
+        response = admin_client.get(change_url(review))
+    reads = [q["sql"] for q in queries.captured_queries if '"reviews_reviewrevision"' in q["sql"]]
+    assert len(reads) == 1
+    assert "Revisions (0)" in response.text
+
+
+def test_the_revision_tally_counts_each_kind(writer, editor):
+    from reviews.models import ReviewRevision
+    from reviews.selectors import revision_tally
+
+    review = ReviewFactory(published=True)
+    Source = ReviewRevision.Source
+    for source, author in [
+        (Source.EDIT, editor),
+        (Source.PENDING, editor),
+        (Source.AUTOSAVE, writer),
+        (Source.AUTOSAVE, writer),
+        (Source.AUTOSAVE, editor),
+    ]:
+        ReviewRevision.objects.create(review=review, source=source, author=author, data={})
+    ReviewRevision.objects.create(
+        review=ReviewFactory(), source=Source.AUTOSAVE, author=writer, data={}
+    )
+    tally = revision_tally(review=review, user=writer)
+    assert (tally.total, tally.pending, tally.own_autosaves) == (5, 1, 2)
+    assert revision_tally(review=review, user=editor).own_autosaves == 1
