@@ -154,12 +154,21 @@ def _no_errors(context: dict) -> str | None:
     return None if context["errors"] else ""
 
 
+def _hidden_only_form(context: dict) -> str | None:
+    """django/forms/div.html for a form of hidden fields only and no errors (a formset's
+    management form): the fields, one after another."""
+    if context["fields"] or context["errors"]:
+        return None
+    return "".join(str(field) for field in context["hidden_fields"])
+
+
 # Templates whose whole context (not a "widget" in it) their writer takes; a writer may
 # answer None to leave a case to the template.
 CONTEXT_WRITERS: dict[str, Callable[[dict], str | None]] = {
     "admin/widgets/related_widget_wrapper.html": _related_widget_wrapper,
     "django/forms/label.html": _label,
     "django/forms/errors/list/default.html": _no_errors,
+    "django/forms/div.html": _hidden_only_form,
 }
 
 

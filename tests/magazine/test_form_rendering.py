@@ -129,3 +129,20 @@ def test_labels_and_error_lists_come_out_as_the_templates_write_them(bound):
     plain, templates = rendered(PlainWidgetRenderer()), rendered(DjangoTemplates())
     assert plain == templates
     assert any("errorlist" in html for html in plain) is bound
+
+
+@pytest.mark.parametrize("bound", [True, False], ids=["bound", "initial"])
+def test_a_formsets_management_form_comes_out_as_the_template_writes_it(bound):
+    class Line(forms.Form):
+        text = forms.CharField()
+
+    data = {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0"} if bound else None
+
+    def rendered(renderer) -> list[str]:
+        lines = forms.formset_factory(Line, extra=2, renderer=renderer)
+        every_field = EveryWidget(initial=VALUES, renderer=renderer)
+        return [str(lines(data).management_form), every_field.as_div(), str(lines())]
+
+    plain, templates = rendered(PlainWidgetRenderer()), rendered(DjangoTemplates())
+    assert plain == templates
+    assert 'name="form-TOTAL_FORMS"' in plain[0]
