@@ -473,8 +473,13 @@ class Review(TimestampedModel):
             models.Index(fields=["film", "state", "publish_at"], name="review_film_visibility"),
             # With the film (the embargo check), every critic's count over published()
             # (reviews/tallies.py) reads this index alone: 3.7 s -> 0.14 s at 100,000 reviews.
+            # The id before the film keeps the index in the pages' order (newest first, then
+            # id): with the film next to the publish time, SQLite without statistics read the
+            # critic page from review_visibility instead, every critic's reviews newest first
+            # (7.2 ms of SQL at 100,000 reviews, 0.24 ms from this index).
             models.Index(
-                fields=["critic", "state", "publish_at", "film"], name="review_critic_visibility"
+                fields=["critic", "state", "publish_at", "id", "film"],
+                name="review_critic_listing",
             ),
         ]
         permissions = [
