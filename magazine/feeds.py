@@ -16,7 +16,7 @@ from django.utils.html import escape
 from taggit.models import Tag
 
 from people.models import Critic
-from reviews.models import Film, Review
+from reviews.models import Film, Review, tag_lists
 from reviews.selectors import TaggedReviewsNewestFirst, tag_with_reviews
 
 FEED_LENGTH = 20
@@ -57,7 +57,7 @@ class LatestReviewsFeed(Feed):
         return f"The newest film reviews from {settings.MAGAZINE_NAME}."
 
     def reviews(self, obj=None):
-        return Review.objects.published().for_listing().prefetch_related("tags").latest_first()
+        return Review.objects.published().for_listing().with_tag_lists().latest_first()
 
     def items(self, obj=None):
         return self.reviews(obj)[:FEED_LENGTH]
@@ -89,7 +89,7 @@ class LatestReviewsFeed(Feed):
         return self.request.build_absolute_uri(item.critic.get_absolute_url())
 
     def item_categories(self, item: Review) -> list[str]:
-        return [tag.name for tag in item.tags.all()]
+        return [tag.name for tag in item.tag_list]
 
 
 class LatestReviewsAtomFeed(LatestReviewsFeed):
@@ -161,7 +161,7 @@ class TagFeed(LatestReviewsFeed):
     def items(self, obj: Tag):
         # Newest first from the (tag, publish time) index, as the tag page reads them.
         reviews = TaggedReviewsNewestFirst(obj)[:FEED_LENGTH]
-        prefetch_related_objects(reviews, "tags")
+        prefetch_related_objects(reviews, tag_lists())
         return reviews
 
 

@@ -30,13 +30,14 @@ from reviews.models import Film, Genre, Review
 from reviews.selectors import (
     SearchResults,
     TaggedReviewsNewestFirst,
-    critics_with_review_counts,
+    critic_index_order,
     film_initials,
     film_years,
     genres_in_use,
     names_matching,
     tag_with_reviews,
     tags_in_use,
+    with_critic_counts,
     with_review_counts,
 )
 
@@ -237,11 +238,12 @@ class CriticIndexView(ListView):
     paginator_class = UncountedPaginator
 
     def get_queryset(self):
-        return critics_with_review_counts().values_list("pk", "review_count")
+        return critic_index_order()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["critic_cards"] = critic_cards(context["critic_rows"])
+        context["critic_rows"] = rows = with_critic_counts(context["critic_rows"])
+        context["critic_cards"] = critic_cards(rows)
         return context
 
 

@@ -61,6 +61,22 @@ def critics_with_review_counts(
     )
 
 
+def critic_index_order() -> QuerySet[Critic]:
+    """Active critics' pks in the critic index's order (page them, then `with_critic_counts`)."""
+    return Critic.objects.active().order_by("byline", "slug").values_list("pk", flat=True)
+
+
+def with_critic_counts(
+    pks: Iterable[int], now: datetime.datetime | None = None
+) -> list[tuple[int, int]]:
+    """(critic pk, number of published reviews) for these critics, from the kept tallies.
+
+    In Python, not as a CASE in SQL: a CASE with a branch per critic took 70% of the critic
+    index's time at 100 critics (building and compiling 100 WHEN clauses per request)."""
+    counts = tallies.reviews_by_critic(now)
+    return [(pk, counts.get(pk, 0)) for pk in pks]
+
+
 def tags_in_use(now: datetime.datetime | None = None) -> QuerySet[Tag]:
     """Tags on at least one published review, by name (pass a page of them through
     `with_review_counts`)."""

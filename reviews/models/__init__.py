@@ -37,6 +37,7 @@ from .review import (
     ReviewQuerySet,
     TaggedReview,
     TaggedReviewManager,
+    tag_lists,
     validate_half_step,
 )
 from .search import (
@@ -51,6 +52,7 @@ __all__ = [
     "Film",
     "FilmGenre",
     "genres_in_order",
+    "tag_lists",
     "FilmKeyManager",
     "KeyedWithinFilm",
     "Credit",

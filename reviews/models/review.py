@@ -65,6 +65,14 @@ TEXT_CARD_FIELDS = (
 GOES_LIVE_AT = Greatest("publish_at", Coalesce("film__review_embargo_until", "publish_at"))
 
 
+def tag_lists() -> models.Prefetch:
+    """Prefetch reviews' tags into a `tag_list` attribute, for lists of reviews (feeds).
+
+    Prefetched into `review.tags` instead, django-taggit builds a tag query per review to hold
+    the result (its manager's get_queryset), unused: 3.7 ms of a 20-item feed's 10 ms."""
+    return models.Prefetch("tags", to_attr="tag_list")
+
+
 class ReviewQuerySet(VersionedQuerySet):
     # The one visibility rule. A review is public when it is published, its publish time has
     # come and its film's review embargo (if any) has lifted. Everything readers see, and
@@ -145,6 +153,10 @@ class ReviewQuerySet(VersionedQuerySet):
         return self.select_related("film__poster", "critic", "lead_image").only(
             *LISTED_FIELDS, "film__poster", "lead_image"
         )
+
+    def with_tag_lists(self) -> ReviewQuerySet:
+        """Each review's tags as a list, `tag_list`, in one more query (see `tag_lists`)."""
+        return self.prefetch_related(tag_lists())
 
     def for_text_cards(self) -> ReviewQuerySet:
         """What a card without film or image shows (the other critics on a review page): each
@@ -473,8 +485,13 @@ class Review(TimestampedModel):
             models.Index(fields=["film", "state", "publish_at"], name="review_film_visibility"),
             # With the film (the embargo check), every critic's count over published()
             # (reviews/tallies.py) reads this index alone: 3.7 s -> 0.14 s at 100,000 reviews.
+            # The id before the film keeps the index in the pages' order (newest first, then
+            # id): with the film next to the publish time, SQLite without statistics read the
+            # critic page from review_visibility instead, every critic's reviews newest first
+            # (7.2 ms of SQL at 100,000 reviews, 0.24 ms from this index).
             models.Index(
-                fields=["critic", "state", "publish_at", "film"], name="review_critic_visibility"
+                fields=["critic", "state", "publish_at", "id", "film"],
+                name="review_critic_listing",
             ),
         ]
         permissions = [

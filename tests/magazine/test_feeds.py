@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import timezone
 
-from reviews.models import Review
+from reviews.models import Review, TaggedReview
 from tests.factories import ReviewFactory
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +91,31 @@ def test_feed_query_budget_does_not_grow(client, django_assert_max_num_queries):
     # index, those reviews, their tags, the invalidation clock.
     with django_assert_max_num_queries(6):
         client.get("/tags/grief/feed/atom/")
+
+
+@pytest.mark.parametrize("path", ["/feed/", "/tags/grief/feed/atom/"])
+def test_items_carry_their_tags_in_order_without_a_tag_query_built_per_item(
+    client, monkeypatch, path
+):
+    # django-taggit's manager builds a tag query per review to hold prefetched tags (unused,
+    # 3.7 ms of a 20-item feed): the feeds read the prefetched `tag_list` instead.
+    for _ in range(3):
+        ReviewFactory(published=True, tags=["grief", "memory", "absence"])
+    built = []
+    real = TaggedReview.tags_for.__func__
+
+    def counting(cls, *args, **kwargs):
+        built.append(args)
+        return real(cls, *args, **kwargs)
+
+    monkeypatch.setattr(TaggedReview, "tags_for", classmethod(counting))
+
+    root = ET.fromstring(client.get(path).content)
+
+    items = list(root.iter("item")) or list(root.iter(f"{ATOM}entry"))
+    categories = [
+        [c.text or c.get("term") for c in item if c.tag in ("category", f"{ATOM}category")]
+        for item in items
+    ]
+    assert categories == [["grief", "memory", "absence"]] * 3
+    assert len(built) == 1  # the prefetch itself; none per item

@@ -93,6 +93,20 @@ class TestIndexes:
         assert list(response.context["critic_rows"]) == [(critic.pk, 1)]
         assert "Kimber Myers" in page and "1 review" in page and "Retired" not in page
 
+    def test_critic_index_counts_each_page_of_critics(self, client):
+        # 50 critics a page; the counts come with the page's critics, whichever page.
+        critics = [CriticFactory(byline=f"Critic {n:02}") for n in range(51)]
+        for _ in range(2):
+            ReviewFactory(published=True, critic=critics[50])
+        ReviewFactory(published=True, critic=critics[0])
+
+        first = client.get("/critics/").context["critic_rows"]
+        second = client.get("/critics/?page=2").context["critic_rows"]
+
+        assert first[:2] == [(critics[0].pk, 1), (critics[1].pk, 0)] and len(first) == 50
+        assert second == [(critics[50].pk, 2)]
+        assert "2 reviews" in client.get("/critics/?page=2").content.decode()
+
 
 class TestPagination:
     def test_home_pages_through_reviews(self, client):
