@@ -194,9 +194,11 @@ class PersonSitemap(LargeSectionSitemap):
     priority = 0.3
 
     def _credited(self):
-        credits = Credit.objects.filter(
-            person=OuterRef("pk"), film__in=Film.objects.with_published_reviews()
-        )
+        # Each person's credits (the person index), each credit's film checked for a review
+        # readers can see (the film index). As `film__in=<films with published reviews>`,
+        # SQLite probed every such film for every person: 65 s at 100,000 reviews.
+        reviewed = Review.objects.published().filter(film=OuterRef("film"))
+        credits = Credit.objects.filter(person=OuterRef("pk")).filter(Exists(reviewed))
         return Person.objects.filter(Exists(credits))
 
     def item_count(self) -> int:
@@ -212,7 +214,9 @@ class PersonSitemap(LargeSectionSitemap):
             self._credited()
             .only("slug", "updated_at")
             .annotate(film_edited=Subquery(newest_film))
-            .order_by("name", "pk")
+            # By id, the table's own order: a page stops after its 2,000 people instead of
+            # checking and sorting all of them by name (1.9-7.7 s a page at 100,000 reviews).
+            .order_by("pk")
         )
 
     def lastmod(self, item: Person):

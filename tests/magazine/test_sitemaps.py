@@ -6,8 +6,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from magazine.sitemaps import PersonSitemap
 from reviews.models import Review
-from tests.factories import ReviewFactory
+from tests.factories import CreditFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -108,3 +109,24 @@ def test_robots_txt_points_at_the_sitemap(client):
     text = response.content.decode()
     assert "Sitemap: http://testserver/sitemap.xml" in text
     assert "Disallow: /admin/" in text
+
+
+def test_the_people_section_lists_exactly_the_people_on_films_readers_see_reviewed(client):
+    reviewed = ReviewFactory(published=True).film
+    drafted = ReviewFactory().film
+    scheduled = ReviewFactory(
+        state=Review.State.PUBLISHED, publish_at=timezone.now() + timedelta(days=1)
+    ).film
+    held = ReviewFactory(published=True).film
+    held.review_embargo_until = timezone.now() + timedelta(days=2)
+    held.save()
+    on_reviewed = CreditFactory(film=reviewed).person
+    CreditFactory(film=drafted, person=on_reviewed)  # listed once, by its reviewed film
+    hidden = [CreditFactory(film=film).person for film in (drafted, scheduled, held)]
+
+    response = client.get("/sitemap-people.xml")
+
+    urls = [url.findtext(f"{NS}loc") for url in ET.fromstring(response.content).iter(f"{NS}url")]
+    assert urls == ["http://testserver" + on_reviewed.get_absolute_url()]
+    assert all(person.get_absolute_url() not in response.content.decode() for person in hidden)
+    assert PersonSitemap().item_count() == 1
