@@ -23,7 +23,6 @@ from people.models import Critic, Person
 from reviews import tallies
 from reviews.models import Credit, Film, Genre, Review
 from reviews.selectors import (
-    critics_with_review_counts,
     film_years,
     genres_in_use,
     next_goes_live_at,
@@ -152,9 +151,10 @@ class CriticSitemap(LargeSectionSitemap):
     def items(self):
         published = Review.objects.published().filter(critic=OuterRef("pk"))
         newest = published.order_by("-publish_at").values("publish_at")[:1]
+        # Critics with a published review, active or not (their pages stay up).
+        with_reviews = sorted(tallies.reviews_by_critic())
         return (
-            critics_with_review_counts(active_only=False)
-            .filter(review_count__gt=0)
+            Critic.objects.filter(pk__in=with_reviews)
             .annotate(last_review=Subquery(newest))
             .order_by("byline", "pk")
         )

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from taggit.models import Tag
 
@@ -44,21 +44,15 @@ def next_goes_live_at(now: datetime.datetime) -> datetime.datetime | None:
         )
 
 
-def critics_with_review_counts(
-    now: datetime.datetime | None = None, *, active_only: bool = True
-) -> QuerySet[Critic]:
-    """(Active) critics with `review_count`, the number of their published reviews (the
-    critics' counts of `tallies.reviews_by_critic`, kept: a magazine has tens of critics)."""
+def critics_with_review_counts(now: datetime.datetime | None = None) -> list[Critic]:
+    """Active critics by byline, each with `review_count`: the number of their published
+    reviews, from the kept tallies (`tallies.reviews_by_critic`), as the critic index reads
+    them (`with_critic_counts`)."""
     counts = tallies.reviews_by_critic(now)
-    review_count = Case(
-        *(When(pk=pk, then=Value(n)) for pk, n in sorted(counts.items())), default=Value(0)
-    )
-    critics = Critic.objects.active() if active_only else Critic.objects.all()
-    return (
-        critics.select_related("headshot", "person__headshot")
-        .annotate(review_count=review_count)
-        .order_by("byline", "slug")
-    )
+    critics = list(Critic.objects.active().order_by("byline", "slug"))
+    for critic in critics:
+        critic.review_count = counts.get(critic.pk, 0)
+    return critics
 
 
 def critic_index_order() -> QuerySet[Critic]:
