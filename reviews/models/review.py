@@ -38,7 +38,7 @@ from magazine.text import render_markdown, word_count
 from magazine.timestamps import TimestampedModel
 from people.models import Critic, SlugNaturalKeyManager
 
-from .catalogue import Credit, Film, genres_in_order, known_values
+from .catalogue import Film, known_values
 from .search import ReviewFullText
 
 SEARCH_CANDIDATES = 200
@@ -302,23 +302,15 @@ class ReviewQuerySet(VersionedQuerySet):
                 )
 
     def for_page(self) -> ReviewQuerySet:
-        """Everything a review page shows, in a fixed number of queries, without the columns
-        it never shows (the Markdown source: the page shows its rendering)."""
-        return (
-            self.defer("body", "search_vector", "import_fingerprint")
-            .select_related(
-                "film__poster",
-                "lead_image",
-                "critic__headshot",
-                "critic__person__headshot",
-            )
-            .prefetch_related(
-                "tags",
-                "corrections",
-                genres_in_order("film__genres"),
-                models.Prefetch("film__credits", queryset=Credit.objects.select_related("person")),
-                "film__availabilities",
-            )
+        """A review page's row: the review with its film, critic and images, without the
+        columns the page never shows (the Markdown source: the page shows its rendering).
+        The lists the page shows (tags, corrections, the film's genres, credits and
+        windows) are loaded by `reviews.review_page.load_page_lists`."""
+        return self.defer("body", "search_vector", "import_fingerprint").select_related(
+            "film__poster",
+            "lead_image",
+            "critic__headshot",
+            "critic__person__headshot",
         )
 
 
