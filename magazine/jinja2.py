@@ -23,11 +23,11 @@ from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from jinja2 import ChainableUndefined, Environment, pass_context
 from jinja2.runtime import Context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .images import picture as picture_for
 from .links import slug_url, year_url
@@ -38,8 +38,15 @@ _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"
 
 
 def _finalize(value) -> Markup:
-    """Escape what a template prints as Django's templates do."""
-    return Markup(conditional_escape(value))
+    """Escape what a template prints as Django's templates do (`conditional_escape`), with
+    markupsafe's compiled escape: a third of the time, and a page prints hundreds of values
+    (345 on a genre page)."""
+    if hasattr(value, "__html__"):
+        return Markup(value.__html__())
+    escaped = escape(value)
+    if "&#" in escaped:  # only from quotes: an & of the value's own is now &amp;
+        return Markup(str.replace(str.replace(escaped, "&#39;", "&#x27;"), "&#34;", "&quot;"))
+    return escaped
 
 
 def json_ld(data) -> str:
