@@ -5,8 +5,6 @@ scripts and screen-reader labels work unchanged), without their per-field templa
 those cost about half of the change form's time at 100,000 reviews.
 """
 
-import html
-
 from django import template
 from django.contrib.admin.helpers import AdminField, AdminReadonlyField, Fieldset
 from django.forms.utils import flatatt
@@ -14,15 +12,9 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
 
+from magazine.form_rendering import escaped as _e
+
 register = template.Library()
-
-
-def _e(value) -> str:
-    """conditional_escape, quicker for the plain strings most values are (format_html's
-    escaping, without a call through Django's lazy-string check per value)."""
-    if type(value) is str:
-        return html.escape(value)
-    return conditional_escape(value)
 
 
 def _label(field: AdminField | AdminReadonlyField) -> SafeString:
