@@ -21,12 +21,20 @@ from django.shortcuts import get_object_or_404
 from django.template import loader
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import ListView
 
 from magazine.fulltext import contains_terms, excerpt, plain_text, search_terms
+from magazine.prepared import PreparedList
 from reviews.models import Film, Genre, Review
+from reviews.page_queries import (
+    LATEST_REVIEWS,
+    REVIEWED_FILMS,
+    REVIEWED_FILMS_IN_GENRE,
+    reviewed_films,
+)
 from reviews.selectors import (
     SearchResults,
     TaggedReviewsNewestFirst,
@@ -58,8 +66,8 @@ class HomeView(ListView):
     paginate_by = 13
     paginator_class = UncountedPaginator
 
-    def get_queryset(self) -> QuerySet[Review]:
-        return Review.objects.published().for_listing().latest_first()
+    def get_queryset(self) -> PreparedList:
+        return PreparedList(LATEST_REVIEWS, now=timezone.now())
 
 
 @never_cache
@@ -171,16 +179,15 @@ class FilmIndexView(ListView):
     paginate_by = 60
     paginator_class = UncountedPaginator
 
-    def get_queryset(self) -> QuerySet[Film]:
-        films = Film.objects.reviewed().for_listing().order_by("title", "year", "slug")
+    def get_queryset(self) -> QuerySet[Film] | PreparedList:
         self.letter = self.request.GET.get("letter", "").upper()[:1]
+        films = reviewed_films()
         if self.letter == "#":
-            films = films.exclude(title__regex=r"^[A-Za-z]")
-        elif "A" <= self.letter <= "Z":
-            films = films.filter(title__istartswith=self.letter)
-        else:
-            self.letter = ""
-        return films
+            return films.exclude(title__regex=r"^[A-Za-z]")
+        if "A" <= self.letter <= "Z":
+            return films.filter(title__istartswith=self.letter)
+        self.letter = ""
+        return PreparedList(REVIEWED_FILMS, now=timezone.now())  # the same list, unfiltered
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
@@ -221,8 +228,7 @@ class GenreDetailView(ListView):
 
     def get_queryset(self) -> QuerySet[Film]:
         self.genre = get_object_or_404(Genre, slug=self.kwargs["slug"])
-        films = Film.objects.reviewed().for_listing().in_genre(self.genre)
-        return films.order_by("title", "year", "slug")
+        return PreparedList(REVIEWED_FILMS_IN_GENRE, genre=self.genre.pk, now=timezone.now())
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(genre=self.genre, **kwargs)

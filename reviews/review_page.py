@@ -25,70 +25,17 @@ from django.http import Http404, HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
-from taggit.models import Tag
 
 from magazine import freshness
 from magazine.freshness import next_local_midnight
-from magazine.prepared import PreparedQuery, install_prefetched
 
-from .models import Availability, Correction, Credit, Genre, Review, TaggedReview
+from .models import Review
+from .page_queries import OTHER_REVIEWS, PUBLISHED_REVIEW, load_review_lists
 from .selectors import next_goes_live_at
 from .structured_data import review_data
 from .where_to_watch import where_to_watch
 
 PARTS = "reviews/review_parts"
-
-# The page's queries, compiled once per process (magazine/prepared.py): building and compiling
-# them was three quarters of an uncached page's CPU (7.3 of 10 ms at 1,000 reviews).
-PUBLISHED_REVIEW = PreparedQuery(
-    lambda slug, now: Review.objects.published(now).for_page().filter(slug=slug),
-    slug=str,
-    now=datetime.datetime,
-)
-_TAGGINGS = TaggedReview.tag.field.related_query_name()
-TAGS = PreparedQuery(
-    # In the order they were added, as `review.tags.all()` gives them.
-    lambda review: Tag.objects.filter(**{f"{_TAGGINGS}__content_object": review}).order_by(
-        f"{_TAGGINGS}__pk"
-    ),
-    review=int,
-)
-CORRECTIONS = PreparedQuery(lambda review: Correction.objects.filter(review=review), review=int)
-GENRES = PreparedQuery(
-    # In the film's own order, as `genres_in_order` gives them.
-    lambda film: Genre.objects.filter(film_links__film=film).order_by(
-        "film_links__position", "film_links__pk"
-    ),
-    film=int,
-)
-CREDITS = PreparedQuery(
-    lambda film: Credit.objects.filter(film=film).select_related("person"), film=int
-)
-WINDOWS = PreparedQuery(lambda film: Availability.objects.filter(film=film), film=int)
-OTHER_REVIEWS = PreparedQuery(
-    lambda film, review, now: (
-        Review.objects.published(now)
-        .for_text_cards()
-        .filter(film=film)
-        .exclude(pk=review)
-        .latest_first()
-    ),
-    film=int,
-    review=int,
-    now=datetime.datetime,
-)
-
-
-def load_page_lists(review: Review) -> None:
-    """Load the lists a review page shows, one query each: its tags (`tag_list`), its
-    corrections, and its film's genres, credits and availability windows (each as if
-    prefetched, so `review.film.credits.all()` and the rest read them)."""
-    review.tag_list = TAGS.run(review=review.pk)
-    install_prefetched(review, "corrections", CORRECTIONS.run(review=review.pk))
-    film = review.film
-    install_prefetched(film, "genres", GENRES.run(film=film.pk))
-    install_prefetched(film, "credits", CREDITS.run(film=film.pk))
-    install_prefetched(film, "availabilities", WINDOWS.run(film=film.pk))
 
 
 def _render(name: str, context: dict, request: HttpRequest) -> SafeString:
@@ -100,7 +47,7 @@ def article_parts(review: Review, request: HttpRequest, today: datetime.date | N
     """The parts that change only with content, and the date: the head, the article (with
     its where-to-watch note as of `today`) and the critic card."""
     today = today or timezone.localdate()
-    load_page_lists(review)
+    load_review_lists(review)
     # A preview's head names the review's public address, as the published page's does.
     context = {
         "review": review,

@@ -1,18 +1,21 @@
 """Public pages for films, reviews, critics and people. Thin: the rules live in the models."""
 
-from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.generic import DetailView, ListView, View
+from django.views.generic import ListView, View
 
 from magazine import freshness
 from magazine.pagination import UncountedPaginator
+from magazine.prepared import PreparedList
 from people.models import Critic, Person
 
 from . import workflow
 from .cache_tags import critic_reviews
-from .models import Credit, Film, Review, genres_in_order
+from .models import Credit, Review
+from .page_queries import CRITICS_REVIEWS, FILM, FILMS_REVIEWS, load_film_lists
 from .previews import (
     PreviewLinkExpired,
     PreviewLinkInvalid,
@@ -74,29 +77,23 @@ def _preview_link_refused(request: HttpRequest, reason: str, *, status: int) -> 
     return response
 
 
-class FilmDetailView(DetailView):
-    context_object_name = "film"
+class FilmDetailView(View):
+    """A film with its credits, genres, where to watch it and every published review."""
 
-    def get_queryset(self) -> QuerySet[Film]:
-        return Film.objects.select_related("poster").prefetch_related(
-            genres_in_order(),
-            "availabilities",
-            Prefetch("credits", queryset=Credit.objects.select_related("person")),
-            Prefetch(
-                "reviews",
-                queryset=Review.objects.published().select_related("critic").latest_first(),
-                to_attr="published_reviews",
-            ),
-        )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["where_to_watch"] = self.object.where_to_watch()
-        context["critics_score"] = critics_score(self.object.published_reviews)
-        context["structured_data"] = film_data(
-            self.object, self.object.published_reviews, self.request.build_absolute_uri
-        )
-        return context
+    def get(self, request: HttpRequest, slug: str) -> HttpResponse:
+        found = FILM.run(slug=slug)
+        if not found:
+            raise Http404("No film has this address.")
+        film = found[0]
+        load_film_lists(film)
+        film.published_reviews = FILMS_REVIEWS.run(film=film.pk, now=timezone.now())
+        context = {
+            "film": film,
+            "where_to_watch": film.where_to_watch(),
+            "critics_score": critics_score(film.published_reviews),
+            "structured_data": film_data(film, film.published_reviews, request.build_absolute_uri),
+        }
+        return render(request, "reviews/film_detail.html", context)
 
 
 class CriticDetailView(ListView):
@@ -107,14 +104,14 @@ class CriticDetailView(ListView):
     paginate_by = 20
     paginator_class = UncountedPaginator
 
-    def get_queryset(self) -> QuerySet[Review]:
+    def get_queryset(self) -> PreparedList:
         self.critic = get_object_or_404(
             Critic.objects.select_related("headshot", "person__headshot"),
             slug=self.kwargs["slug"],
         )
         # A review moving in or out of this list invalidates this tag (reviews/cache_tags.py).
         freshness.add_tags(critic_reviews(self.critic.pk))
-        return Review.objects.published().filter(critic=self.critic).for_listing().latest_first()
+        return PreparedList(CRITICS_REVIEWS, critic=self.critic.pk, now=timezone.now())
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(critic=self.critic, **kwargs)

@@ -305,7 +305,7 @@ class ReviewQuerySet(VersionedQuerySet):
         """A review page's row: the review with its film, critic and images, without the
         columns the page never shows (the Markdown source: the page shows its rendering).
         The lists the page shows (tags, corrections, the film's genres, credits and
-        windows) are loaded by `reviews.review_page.load_page_lists`."""
+        windows) are loaded by `reviews.page_queries.load_review_lists`."""
         return self.defer("body", "search_vector", "import_fingerprint").select_related(
             "film__poster",
             "lead_image",
