@@ -108,7 +108,8 @@ READER_MODELS: dict[type[Model], tuple[str | None, Callable[[Model], Iterable[st
     Critic: ("critic", lambda critic: {f"critic:{critic.pk}", CRITICS}),
     Person: ("person", lambda person: {f"person:{person.pk}", PEOPLE}),
     Tag: ("tag", lambda tag: {f"tag:{tag.pk}", REVIEWS}),
-    Credit: (None, lambda credit: {f"film:{credit.film_id}", f"person:{credit.person_id}"}),
+    # A credit also moves a person in or out of the lists of credited people (the sitemap's).
+    Credit: (None, lambda credit: {f"film:{credit.film_id}", f"person:{credit.person_id}", PEOPLE}),
     Availability: (None, lambda window: {f"film:{window.film_id}"}),
     # A row of a film's genre list (the film form's inline; the manager's add and remove are
     # the m2m_changed receiver below): the film, the genre's page and the film lists.

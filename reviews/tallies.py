@@ -31,7 +31,7 @@ from taggit.models import Tag
 
 from magazine import freshness
 
-from .cache_tags import COUNTS, FILMS
+from .cache_tags import COUNTS, FILMS, PEOPLE
 from .models import Film, Review, TaggedReview
 
 INITIAL, YEAR, GENRE = "initial", "year", "genre"
@@ -46,8 +46,9 @@ def initial_of(title: str) -> str:
 # Counts --------------------------------------------------------------------------------------
 
 
-def _kept(key: str, count, now: datetime.datetime | None):
-    """`count(now)`, kept until what readers see changes or the next review goes live."""
+def _kept(key: str, count, now: datetime.datetime | None, also: tuple[str, ...] = ()):
+    """`count(now)`, kept until what readers see changes (or what `also` tags does) or the
+    next review goes live."""
     now = now or timezone.now()
 
     def lookup():
@@ -55,7 +56,7 @@ def _kept(key: str, count, now: datetime.datetime | None):
 
         return count(now), next_goes_live_at(now)
 
-    return freshness.cached(key, lookup, tags=(COUNTS, FILMS), now=now)
+    return freshness.cached(key, lookup, tags=(COUNTS, FILMS, *also), now=now)
 
 
 def reviews_by_critic(now: datetime.datetime | None = None) -> dict[int, int]:
@@ -114,6 +115,14 @@ def _film_facets(now: datetime.datetime) -> dict[str, dict[str, int]]:
     pairs = Film.genres.through.objects.order_by().values_list("film_id", "genre_id")
     genres = Counter(str(genre) for film, genre in pairs.iterator() if film in films)
     return {INITIAL: dict(initials), YEAR: dict(years), GENRE: dict(genres)}
+
+
+def credited_people_total(now: datetime.datetime | None = None) -> int:
+    """How many people are credited on a film readers can see reviewed (the people sitemap):
+    counting them took 0.4-0.5 s at 100,000 reviews. A credit's change invalidates PEOPLE."""
+    from .selectors import credited_people  # selectors reads these counts
+
+    return _kept("counts:credited-people", lambda now: credited_people(now).count(), now, (PEOPLE,))
 
 
 def visible_review_total(now: datetime.datetime | None = None) -> int:

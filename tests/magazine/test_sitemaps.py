@@ -6,9 +6,11 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from magazine import freshness
 from magazine.sitemaps import PersonSitemap
-from reviews.models import Review
-from tests.factories import CreditFactory, ReviewFactory
+from reviews import tallies
+from reviews.models import Credit, Review
+from tests.factories import CreditFactory, PersonFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -130,3 +132,45 @@ def test_the_people_section_lists_exactly_the_people_on_films_readers_see_review
     assert urls == ["http://testserver" + on_reviewed.get_absolute_url()]
     assert all(person.get_absolute_url() not in response.content.decode() for person in hidden)
     assert PersonSitemap().item_count() == 1
+
+
+@pytest.mark.usefixtures("fragment_cache_only")
+def test_the_kept_count_of_credited_people_follows_each_change_that_moves_one(
+    django_assert_num_queries,
+):
+    count = tallies.credited_people_total
+    reviewed = ReviewFactory(published=True)
+    draft = ReviewFactory()
+    first, second, third = PersonFactory.create_batch(3)  # people are saved before credits
+    assert count() == 0
+
+    credit = CreditFactory(film=reviewed.film, person=first)  # the film form's inline
+    assert count() == 1
+    with django_assert_num_queries(1):  # kept: the versions of its tags, no counting
+        assert count() == 1
+    CreditFactory(film=draft.film, person=second)  # on a film readers see no review of
+    assert count() == 1
+
+    draft.state, draft.publish_at = Review.State.PUBLISHED, timezone.now()
+    draft.save()  # published: its film's people join
+    assert count() == 2
+    held = draft.film
+    held.review_embargo_until = timezone.now() + timedelta(days=1)
+    held.save()  # an embargo moved later: they leave until it lifts
+    assert count() == 1
+
+    CreditFactory(film=ReviewFactory(published=True).film, person=third)
+    assert count() == 2
+    credit.person = third
+    credit.save()  # the first person's only credit moved to someone already counted
+    assert count() == 1
+    credit.delete()
+    assert count() == 1
+    Credit.objects.filter(person=third).delete()  # a bulk delete (each row's signal runs)
+    assert count() == 0
+
+    CreditFactory(film=reviewed.film, person=first)
+    assert count() == 1
+    Review.objects.filter(film=reviewed.film).update(state=Review.State.UNPUBLISHED)
+    freshness.invalidate_everything()  # a bulk write's one call
+    assert count() == 0
