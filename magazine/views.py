@@ -226,7 +226,7 @@ class GenreDetailView(ListView):
     paginate_by = 60
     paginator_class = UncountedPaginator
 
-    def get_queryset(self) -> QuerySet[Film]:
+    def get_queryset(self) -> PreparedList:
         self.genre = get_object_or_404(Genre, slug=self.kwargs["slug"])
         return PreparedList(REVIEWED_FILMS_IN_GENRE, genre=self.genre.pk, now=timezone.now())
 
