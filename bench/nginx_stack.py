@@ -31,17 +31,23 @@ def missing_tools() -> list[str]:
 
 
 def free_ports(count: int, preferred: Iterable[int] = ()) -> list[int]:
-    """Free ports from `preferred` first (a session's own range), then any the system gives."""
-    ports: list[int] = []
-    for port in [*preferred, *([0] * count)]:
-        with socket.socket() as sock:
+    """Free ports from `preferred` first (a session's own range), then any the system gives;
+    all held until all are found, so none is given twice."""
+    held: list[socket.socket] = []
+    try:
+        for port in [*preferred, *([0] * count)]:
+            sock = socket.socket()
             try:
                 sock.bind(("127.0.0.1", port))
             except OSError:
+                sock.close()
                 continue
-            ports.append(sock.getsockname()[1])
-        if len(ports) == count:
-            return ports
+            held.append(sock)
+            if len(held) == count:
+                return [sock.getsockname()[1] for sock in held]
+    finally:
+        for sock in held:
+            sock.close()
     raise RuntimeError("no free ports")
 
 

@@ -16,9 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from bench.nginx_stack import free_ports
+
 ROOT = Path(__file__).resolve().parent.parent.parent
-# Two free ports of this machine; several checkouts testing at once each give their own.
-PORTS = tuple(int(p) for p in os.environ.get("PAGECACHE_TEST_PORTS", "8111,8112").split(","))
+# Two free ports, found when the servers start, so that suites running at once never collide
+# (fixed ports 8111 and 8112 did); PAGECACHE_TEST_PORTS may still name two.
+PORTS_NAMED = os.environ.get("PAGECACHE_TEST_PORTS", "")
 SLUG = "all-of-us-strangers-kimber-myers"
 HEADLINE = b"All of Us Strangers is a ghost story"
 
@@ -96,6 +99,7 @@ def two_servers(tmp_path):
     manage(env, "loaddata", "demo", "-v0")
     manage(env, "demo_login")
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    ports = [int(port) for port in PORTS_NAMED.split(",")] if PORTS_NAMED else free_ports(2)
     servers = [
         subprocess.Popen(
             [
@@ -111,12 +115,12 @@ def two_servers(tmp_path):
             cwd=ROOT,
             env=env,
         )
-        for port in PORTS
+        for port in ports
     ]
     try:
-        for port in PORTS:
+        for port in ports:
             wait_until_up(f"http://127.0.0.1:{port}/")
-        yield [f"http://127.0.0.1:{port}" for port in PORTS]
+        yield [f"http://127.0.0.1:{port}" for port in ports]
     finally:
         for server in servers:
             server.terminate()

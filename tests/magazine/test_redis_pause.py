@@ -14,7 +14,6 @@ shared one would stall everyone else's tests).
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import time
 
@@ -22,6 +21,7 @@ import pytest
 import redis
 from django.core.cache import caches
 
+from bench.nginx_stack import free_ports
 from magazine import cache as tolerant_cache
 from magazine.pagecache import CACHE_HEADER
 from reviews import services
@@ -35,15 +35,9 @@ pytestmark = [
 PAUSE_SECONDS = 3
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def redis_url(tmp_path):
-    port = _free_port()
+    port = free_ports(1)[0]
     server = subprocess.Popen(
         ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
         + ["--appendonly", "no", "--dir", str(tmp_path)],

@@ -2,7 +2,6 @@
 gunicorn, gthread workers, whose own timeout never fires while one thread is busy)."""
 
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -14,15 +13,10 @@ from pathlib import Path
 import pytest
 from django.test import RequestFactory
 
+from bench.nginx_stack import free_ports
 from magazine.deadline import RequestTimeout, RequestTimeoutMiddleware, Watchdog
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def get(url: str, timeout: float = 30) -> tuple[int, str]:
@@ -35,7 +29,7 @@ def get(url: str, timeout: float = 30) -> tuple[int, str]:
 
 @pytest.fixture
 def server():
-    port = free_port()
+    port = free_ports(1)[0]
     env = {
         **os.environ,
         "GUNICORN_BIND": f"127.0.0.1:{port}",

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -23,6 +22,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from bench.nginx_stack import free_ports
 from reviews import services
 from reviews.models import Film, Review
 from tests.factories import ReviewFactory
@@ -35,12 +35,6 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def varnish(live_server, settings):
     backend_port = live_server.url.rsplit(":", 1)[1]
@@ -50,7 +44,7 @@ def varnish(live_server, settings):
     vcl = folder / "magazine.vcl"
     vcl.write_text(VCL.read_text().replace('.port = "8000";', f'.port = "{backend_port}";'))
     vcl.chmod(0o644)
-    port = _free_port()
+    port = free_ports(1)[0]
     workdir = folder / "work"
     process = subprocess.Popen(
         ["varnishd", "-F", "-a", f"127.0.0.1:{port}", "-f", str(vcl), "-n", str(workdir)]
